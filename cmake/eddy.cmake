@@ -10,6 +10,10 @@ if(EDDY_SANITIZE)
                                                 -fno-sanitize-recover=undefined)
   target_link_options(eddy_options INTERFACE -fsanitize=address,undefined)
 endif()
+if(EDDY_BUILD_FUZZ)
+  target_compile_options(eddy_options INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  target_link_options(eddy_options INTERFACE -fsanitize=address,undefined)
+endif()
 target_include_directories(eddy_options INTERFACE ${PROJECT_SOURCE_DIR}/src)
 
 # eddy_module(NAME SOURCES ... DEPS ...): one static library per src/ folder.
