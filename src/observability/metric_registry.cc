@@ -44,6 +44,14 @@ double series::sum_f64(uint32_t i) const {
     return total;
 }
 
+void series::sum_u64_range(uint32_t first, std::span<uint64_t> out) const {
+    std::fill(out.begin(), out.end(), 0);
+    for (uint32_t s = 0; s <= shards_; ++s) {
+        const cell* c = bases_[s] + first;
+        for (size_t k = 0; k < out.size(); ++k) out[k] += c[k].load(std::memory_order_relaxed);
+    }
+}
+
 std::string render_labels(const std::vector<std::string>& names, const label_values& values) {
     std::string out;
     for (size_t i = 0; i < names.size(); ++i) {
@@ -226,9 +234,7 @@ struct metric_registry::state {
 };
 
 metric_registry::metric_registry(uint32_t shard_count)
-    : shard_count_(shard_count),
-      arena_(std::make_shared<detail::cell_arena>(shard_count + 1)),
-      state_(std::make_unique<state>()) {
+    : shard_count_(shard_count), state_(std::make_unique<state>()) {
     EDDY_ASSERT(shard_count >= 1);
 }
 
@@ -236,7 +242,7 @@ metric_registry::~metric_registry() = default;
 
 result<std::shared_ptr<detail::family>> metric_registry::add_family(std::shared_ptr<detail::family> f) {
     EDDY_TRY(check_names(*f));
-    f->arena = arena_;
+    if (!f->callback) f->arena = std::make_shared<detail::cell_arena>(shard_count_ + 1);
     std::lock_guard lock(state_->mu);
     auto [it, inserted] = state_->families.try_emplace(f->name, f);
     if (inserted) return f;

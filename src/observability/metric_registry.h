@@ -5,8 +5,9 @@
 // a contended atomic read-modify-write. Every series has one cell range per shard plus one shared slot;
 // a thread that called set_current_shard(i) updates slot i with a relaxed load and a relaxed store (on
 // x86 a plain load/add/store), and nobody else writes slot i. Threads without a shard use the shared
-// slot with atomic fetch_add. A scrape sums all slots. Cells of different shards live in different
-// 64-byte aligned chunks (detail/cell_arena.h), so shards never share a cache line.
+// slot with atomic fetch_add. A scrape sums all slots. Each family keeps its cells in per-slot 64-byte
+// aligned chunks (detail/cell_arena.h), so shards never share a cache line and a scrape reads a family's
+// cells sequentially.
 // Obtaining a handle (family::get), registering families and callbacks, removal and scrapes lock.
 //
 // Naming (docs/metrics.md): eddy_<module>_<what>_<unit>, base units (seconds, bytes), counters end in
@@ -101,6 +102,8 @@ public:
     // Sums cell i over all slots. Safe to call from any thread at any time.
     [[nodiscard]] uint64_t sum_u64(uint32_t i) const;
     [[nodiscard]] double sum_f64(uint32_t i) const;
+    // out[k] = sum over slots of cell first+k, for k < out.size(); reads one slot at a time.
+    void sum_u64_range(uint32_t first, std::span<uint64_t> out) const;
 
     [[nodiscard]] const label_values& values() const { return values_; }
     // Rendered label pairs without braces, e.g. `topic="a",partition="0"`; empty when unlabelled.
@@ -292,7 +295,6 @@ private:
     [[nodiscard]] std::vector<std::shared_ptr<detail::family>> all_families() const;
 
     const uint32_t shard_count_;
-    std::shared_ptr<detail::cell_arena> arena_;
     struct state;
     std::unique_ptr<state> state_;
 };

@@ -51,9 +51,11 @@ void append_sample_name(std::string& out, const std::string& name, std::string_v
 
 void append_histogram_series(std::string& out, const detail::family& f, const detail::series& s) {
     const auto nb = static_cast<uint32_t>(s.bounds().size());
+    uint64_t counts[detail::cell_arena::max_range];
+    s.sum_u64_range(0, std::span<uint64_t>(counts, nb + 1));
     uint64_t running = 0;
     for (uint32_t i = 0; i <= nb; ++i) {
-        running += s.sum_u64(i);
+        running += counts[i];
         append_sample_name(out, f.name, "_bucket", s.labels_text(), f.le_text[i]);
         out += ' ';
         append_u64(out, running);
