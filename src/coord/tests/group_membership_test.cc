@@ -327,6 +327,46 @@ TEST(group_membership, list_and_describe) {
     EXPECT_EQ(missing.state, group_state::dead);
 }
 
+TEST(group_membership, pending_member_that_never_returns_expires) {
+    harness h;
+    auto a = h.join_new();
+    ASSERT_TRUE(*a);
+    ASSERT_EQ((*(h.sync((*a)->member_id, 1, {})))->error, errc::none);
+    auto ghost = h.join(h.req(""));  // gets MEMBER_ID_REQUIRED and is never heard of again
+    ASSERT_EQ((*ghost)->error, errc::member_id_required);
+    auto b = h.join_new();
+    auto a2 = h.join(h.req((*a)->member_id));
+    EXPECT_FALSE(*a2) << "the join phase waits for the pending member";
+    h.advance(9999ms);
+    EXPECT_FALSE(*a2);
+    (void)h.heartbeat((*a)->member_id, 1);
+    h.advance(1ms);
+    ASSERT_TRUE(*a2) << "the pending member's session ran out";
+    EXPECT_EQ((*a2)->members.size(), 2u);
+    EXPECT_EQ((*(h.join(h.req((*ghost)->member_id))))->error, errc::unknown_member_id);
+}
+
+TEST(group_membership, group_max_size) {
+    auto cfg = testing::test_config();
+    cfg.max_size = 2;
+    harness h(cfg);
+    auto a = h.join_new();
+    auto b = h.join(h.req(""));
+    ASSERT_EQ((*b)->error, errc::member_id_required);
+    EXPECT_EQ((*(h.join(h.req(""))))->error, errc::group_max_size_reached);
+}
+
+TEST(group_membership, join_v3_needs_no_member_id_round_trip) {
+    harness h;
+    auto r = h.req("");
+    r.api_version = 3;
+    r.rebalance_timeout = milliseconds{-1};  // v0: the session timeout is the rebalance timeout
+    auto a = h.join(r);
+    ASSERT_TRUE(*a);
+    EXPECT_EQ((*a)->error, errc::none);
+    EXPECT_EQ((*a)->generation_id, 1);
+}
+
 TEST(group_membership, callbacks_may_reenter_the_coordinator) {
     harness h;
     auto first = h.join(h.req(""));
