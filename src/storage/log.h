@@ -1,0 +1,165 @@
+// storage::log: the durable log of one partition, a sequence of segments in
+// <data>/topics/<topic>/<partition>/. Owned by one shard; synchronous and single-threaded (the only
+// cross-thread call is run_flush(), which the runtime runs on its blocking pool).
+//
+// Public API in brief:
+//   auto l = log::open(fs, clock, dir, cfg);              // creates or recovers (torn tail truncated)
+//   auto a = l->append(batches);  a->base .. a->last        // one or more RecordBatch v2, assigned offsets
+//   auto r = l->read(from, max_bytes);  r->data             // whole batches, the one holding `from` first
+//   l->offset_for_timestamp(t);                             // first offset with timestamp >= t
+//   l->flush();  l->flushed_offset();                       // fsync (or prepare/run/complete_flush, or
+//                                                           //  group_commit for "ack after durable")
+//   l->log_start_offset(), l->log_end_offset()              // [start, end) is readable
+//   l->roll(), l->apply_retention(), l->truncate_prefix(o)  // maintenance; compaction: storage/compaction.h
+//   l->wait_for_data(from, cb)                              // cb once log_end_offset() > from
+//
+// Guarantees: offsets are assigned contiguously and never reused; everything flushed survives a crash;
+// after recovery the log is a prefix of what was appended (possibly longer than the flushed prefix, never
+// corrupt); damage other than a torn tail is errc::corrupt_log, never served. After an fsync failure or an
+// unrecoverable write failure the log refuses appends and flushes (errc::log_failed) until reopened.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/ids.h"
+#include "base/result.h"
+#include "io/clock.h"
+#include "io/file.h"
+#include "storage/log_config.h"
+#include "storage/segment.h"
+
+namespace eddy::storage {
+
+struct append_result {
+    offset base;               // offset of the first record appended
+    offset last;               // offset of the last record appended
+    timestamp_ms append_time;  // broker wall clock, recorded in the time index
+};
+
+struct read_result {
+    bytes data;                      // whole batches, back to back, as stored
+    std::vector<batch_info> batches;  // one per batch in data
+    offset next_offset;              // where the next read should start
+    offset log_start;
+    offset log_end;
+};
+
+class log {
+public:
+    // Opens (recovering) or creates the log in dir. REQUIRES: fs and clock outlive the log.
+    [[nodiscard]] static result<std::unique_ptr<log>> open(io::filesystem& fs, io::clock& clock, std::string dir,
+                                                          log_config cfg);
+    // Does not flush: dropping a log models a crash. Call close() for a clean shutdown.
+    ~log();
+    log(const log&) = delete;
+    log& operator=(const log&) = delete;
+
+    // Validates every batch (producer rules, max_message_bytes, keys on compacted logs) before writing any,
+    // assigns offsets from log_end_offset(), and writes them in one write (page cache only; see flush).
+    [[nodiscard]] result<append_result> append(bytes_view batches);
+    // Same, patching base offsets in the caller's buffer instead of copying it.
+    [[nodiscard]] result<append_result> append_in_place(mutable_bytes_view batches);
+
+    // Whole batches from the one holding `from` (or the first after it, where compaction left a gap), up
+    // to max_bytes but always at least one batch, and only batches whose last offset < upto (default:
+    // log end; pass flushed_offset() to serve durable data only). errc::offset_out_of_range when from is
+    // outside [log_start_offset, log_end_offset]; from == log end gives an empty result.
+    [[nodiscard]] result<read_result> read(offset from, size_t max_bytes, std::optional<offset> upto = {});
+    // First offset whose record timestamp >= t (never below log start); nullopt when there is none.
+    [[nodiscard]] result<std::optional<offset>> offset_for_timestamp(timestamp_ms t);
+    // The broker append time of the batch holding o, when known.
+    [[nodiscard]] std::optional<timestamp_ms> append_time_of(offset o) const;
+
+    // fsync of everything appended so far; flushed_offset() == log_end_offset() after success.
+    [[nodiscard]] result<void> flush();
+    // The same in three steps, so the fsync can run on another thread:
+    //   t = prepare_flush() (owner) -> run_flush(t) (any thread, blocks) -> complete_flush(t, r) (owner).
+    struct flush_ticket {
+        std::shared_ptr<io::file> file;  // null when there is nothing to sync
+        offset upto;
+    };
+    [[nodiscard]] flush_ticket prepare_flush();
+    [[nodiscard]] static result<void> run_flush(const flush_ticket& t);
+    void complete_flush(const flush_ticket& t, const result<void>& r);
+    // Should the owner flush now, per the flush policy? (always: anything unflushed; interval: unflushed
+    // and the interval has passed since the last flush; never: no.)
+    [[nodiscard]] bool flush_due() const;
+
+    [[nodiscard]] offset log_start_offset() const { return start_; }
+    [[nodiscard]] offset log_end_offset() const { return next_; }
+    [[nodiscard]] offset flushed_offset() const { return flushed_; }
+    [[nodiscard]] uint64_t size_bytes() const;
+    [[nodiscard]] size_t segment_count() const { return segments_.size(); }
+    [[nodiscard]] bool failed() const { return failed_; }
+    [[nodiscard]] const std::string& dir() const { return dir_; }
+    [[nodiscard]] const log_config& config() const { return cfg_; }
+    [[nodiscard]] result<void> set_config(const log_config& cfg);
+
+    // Closes the active segment (synced) and starts a new one at log end. No-op when it is empty.
+    [[nodiscard]] result<void> roll();
+    // Deletes whole closed segments past retention_ms (by their max timestamp) or retention_bytes (oldest
+    // first), never the active one. No-op for cleanup_policy::compact. Returns the number deleted.
+    [[nodiscard]] result<size_t> apply_retention();
+    // DeleteRecords: makes new_start the log start (persisted before returning) and deletes segments wholly
+    // below it. errc::offset_out_of_range when new_start > log end; a no-op when <= log start.
+    [[nodiscard]] result<void> truncate_prefix(offset new_start);
+
+    using waiter_id = uint64_t;
+    // Calls cb once log_end_offset() > from: immediately (returning 0) when already so, else from inside
+    // the append that makes it so. Callbacks run on the owner and must not block. Dropped on close.
+    waiter_id wait_for_data(offset from, std::function<void()> cb);
+    bool cancel_wait(waiter_id id);
+
+    // Syncs the active segment's files; the log is unusable afterwards.
+    [[nodiscard]] result<void> close();
+
+private:
+    friend class compactor;
+    log(io::filesystem& fs, io::clock& clock, std::string dir, log_config cfg);
+    [[nodiscard]] result<void> recover();
+    [[nodiscard]] result<void> load_segments(const std::vector<offset>& bases);
+    [[nodiscard]] result<void> persist_log_start(offset o);
+    [[nodiscard]] result<std::optional<offset>> read_log_start();
+    [[nodiscard]] result<void> new_segment(offset base);
+    [[nodiscard]] result<void> remove_front_segments(size_t n);
+    [[nodiscard]] bool should_roll(uint64_t bytes, offset last, int64_t now) const;
+    [[nodiscard]] result<void> check_batches(bytes_view data, std::vector<batch_header>& out) const;
+    void fire_waiters();
+    [[nodiscard]] segment& active() { return *segments_.back(); }
+    // The segment holding offset o, or the first after it; segments_.size() when none.
+    [[nodiscard]] size_t segment_index_for(offset o) const;
+
+    io::filesystem& fs_;
+    io::clock& clock_;
+    std::string dir_;
+    log_config cfg_;
+    std::vector<std::unique_ptr<segment>> segments_;  // by base offset; back() is the active one
+    offset start_{0};
+    offset next_{0};
+    offset flushed_{0};
+    io::clock::duration last_flush_{0};
+    bool failed_ = false;
+    waiter_id next_waiter_ = 1;
+    std::map<waiter_id, std::pair<offset, std::function<void()>>> waiters_;
+};
+
+// <data_dir>/topics/<topic>/<partition>
+[[nodiscard]] std::string partition_directory(std::string_view data_dir, std::string_view topic, partition_id p);
+
+struct partition_location {
+    std::string topic;
+    partition_id partition;
+    std::string dir;
+    bool operator==(const partition_location&) const = default;
+};
+// Every <data_dir>/topics/<topic>/<partition> directory (partition a decimal number), sorted by topic
+// then partition. An absent topics/ directory means none.
+[[nodiscard]] result<std::vector<partition_location>> discover_partitions(io::filesystem& fs,
+                                                                        const std::string& data_dir);
+
+}  // namespace eddy::storage

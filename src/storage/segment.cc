@@ -1,0 +1,311 @@
+#include "storage/segment.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "base/assert.h"
+#include "base/log.h"
+#include "bytes/crc32c.h"
+#include "storage/errc.h"
+#include "storage/segment_scan.h"
+
+namespace eddy::storage {
+namespace {
+
+inline constexpr eddy::log::logger seg_log{"storage"};
+
+uint32_t rel(offset o, offset base) { return static_cast<uint32_t>(o - base); }
+
+}  // namespace
+
+std::string segment_file_name(offset base, std::string_view ext) { return fmt::format("{:020}{}", base.value(), ext); }
+
+std::optional<offset> parse_segment_file_name(std::string_view name) {
+    if (name.size() != 24 || !name.ends_with(".log")) return std::nullopt;
+    int64_t v = 0;
+    auto [p, ec] = std::from_chars(name.data(), name.data() + 20, v);
+    if (ec != std::errc{} || p != name.data() + 20 || v < 0) return std::nullopt;
+    return offset{v};
+}
+
+segment::segment(io::filesystem& fs, std::string dir, offset base, const log_config& cfg)
+    : fs_(fs), dir_(std::move(dir)), base_(base), next_(base), cfg_(cfg) {}
+
+std::string segment::path(std::string_view ext) const { return io::join_path(dir_, segment_file_name(base_, ext)); }
+
+result<void> segment::open_files(io::open_mode mode) {
+    EDDY_TRY_ASSIGN(auto log, fs_.open(path(".log"), mode));
+    log_ = std::move(log);
+    auto idx_mode = mode == io::open_mode::create_new ? io::open_mode::create : mode;
+    // Indexes are derived data: recreate them when missing.
+    if (idx_mode == io::open_mode::read_write) idx_mode = io::open_mode::create;
+    EDDY_TRY_ASSIGN(index_file_, fs_.open(path(".index"), idx_mode));
+    EDDY_TRY_ASSIGN(time_file_, fs_.open(path(".timeindex"), idx_mode));
+    return {};
+}
+
+result<std::unique_ptr<segment>> segment::create(io::filesystem& fs, const std::string& dir, offset base,
+                                                 const log_config& cfg) {
+    std::unique_ptr<segment> s(new segment(fs, dir, base, cfg));
+    EDDY_TRY(s->open_files(io::open_mode::create_new));
+    // Stale index files of a segment that was deleted half-way must not leak into the new one.
+    EDDY_TRY(s->index_file_->truncate(0));
+    EDDY_TRY(s->time_file_->truncate(0));
+    return s;
+}
+
+result<std::unique_ptr<segment>> segment::open(io::filesystem& fs, const std::string& dir, offset base, bool active,
+                                               const log_config& cfg) {
+    std::unique_ptr<segment> s(new segment(fs, dir, base, cfg));
+    EDDY_TRY(s->open_files(io::open_mode::read_write));
+    if (active) {
+        EDDY_TRY(s->recover_active());
+    } else {
+        EDDY_TRY(s->load_closed());
+    }
+    return s;
+}
+
+namespace {
+
+result<bytes> read_whole(io::file& f) {
+    EDDY_TRY_ASSIGN(uint64_t n, f.size());
+    return read_exact(f, 0, static_cast<size_t>(n));
+}
+
+}  // namespace
+
+result<void> segment::recover_active() {
+    EDDY_TRY_ASSIGN(uint64_t file_size, log_->size());
+    // The active segment was never compacted, so its offsets must run without gaps.
+    EDDY_TRY_ASSIGN(auto scan, scan_batches(*log_, 0, file_size, base_, true));
+    if (scan.valid_batch_follows)
+        return make_error(errc::corrupt_log, "{}: {} (valid data follows)", path(".log"), scan.detail);
+    if (scan.why != scan_result::stop::clean_end) {
+        seg_log.warn("{}: truncating torn tail at {} of {} bytes: {}", path(".log"), scan.end, file_size, scan.detail);
+        EDDY_TRY(log_->truncate(scan.end));
+    }
+    EDDY_TRY_ASSIGN(auto old_time_bytes, read_whole(*time_file_));
+    auto old_times = decode_time_index(old_time_bytes).value_or(std::vector<time_index_entry>{});
+    rebuild_from(scan.batches, old_times);
+    return rewrite_index_files();
+}
+
+result<void> segment::load_closed() {
+    EDDY_TRY_ASSIGN(uint64_t file_size, log_->size());
+    EDDY_TRY_ASSIGN(auto idx_bytes, read_whole(*index_file_));
+    EDDY_TRY_ASSIGN(auto time_bytes, read_whole(*time_file_));
+    auto idx = decode_offset_index(idx_bytes);
+    auto times = decode_time_index(time_bytes);
+    // Fast path: trust the indexes when they agree with a verified walk of the last indexed stretch.
+    if (idx && times && (file_size == 0) == idx->empty() && (file_size == 0) == times->empty()) {
+        uint64_t from = idx->empty() ? 0 : idx->back().position;
+        offset from_base = base_ + (idx->empty() ? 0 : idx->back().relative_offset);
+        bool ok = from <= file_size;
+        if (ok && file_size > 0) {
+            EDDY_TRY_ASSIGN(auto scan, scan_batches(*log_, from, file_size, from_base));
+            ok = scan.why == scan_result::stop::clean_end && !scan.batches.empty() &&
+                 scan.batches.front().second.base() == from_base &&
+                 times->back().relative_offset == rel(scan.batches.back().second.base(), base_);
+            if (ok) next_ = scan.batches.back().second.last() + 1;
+        }
+        if (ok) {
+            offsets_ = std::move(*idx);
+            times_ = std::move(*times);
+            size_ = file_size;
+            last_indexed_pos_ = offsets_.empty() ? 0 : offsets_.back().position;
+            for (auto& t : times_)
+                prefix_max_.push_back(prefix_max_.empty() ? t.max_timestamp : std::max(prefix_max_.back(), t.max_timestamp));
+            return {};
+        }
+    }
+    EDDY_TRY_ASSIGN(auto scan, scan_batches(*log_, 0, file_size, base_));
+    if (scan.why != scan_result::stop::clean_end)
+        return make_error(errc::corrupt_log, "closed segment {}: {}", path(".log"), scan.detail);
+    seg_log.info("{}: rebuilding indexes", path(".log"));
+    rebuild_from(scan.batches, times.value_or(std::vector<time_index_entry>{}));
+    EDDY_TRY(rewrite_index_files());
+    EDDY_TRY(index_file_->sync());
+    return time_file_->sync();
+}
+
+void segment::rebuild_from(const std::vector<std::pair<uint64_t, batch_header>>& batches,
+                           const std::vector<time_index_entry>& old_times) {
+    offsets_.clear();
+    times_.clear();
+    prefix_max_.clear();
+    size_ = 0;
+    last_indexed_pos_ = 0;
+    next_ = base_;
+    for (auto& [pos, h] : batches) {
+        uint32_t r = rel(h.base(), base_);
+        int64_t at = -1;
+        auto it = std::lower_bound(old_times.begin(), old_times.end(), r,
+                                   [](const time_index_entry& e, uint32_t v) { return e.relative_offset < v; });
+        if (it != old_times.end() && it->relative_offset == r && it->max_timestamp == h.max_timestamp) at = it->append_time;
+        add_entries(pos, h, at);
+        size_ = pos + h.size_bytes();
+        next_ = h.last() + 1;
+    }
+}
+
+result<void> segment::rewrite_index_files() {
+    bytes buf;
+    for (auto& e : offsets_) encode(buf, e);
+    EDDY_TRY(index_file_->truncate(0));
+    EDDY_TRY(index_file_->write_at(0, buf));
+    buf.clear();
+    for (auto& e : times_) encode(buf, e);
+    EDDY_TRY(time_file_->truncate(0));
+    return time_file_->write_at(0, buf);
+}
+
+void segment::add_entries(uint64_t pos, const batch_header& h, int64_t append_time) {
+    uint32_t r = rel(h.base(), base_);
+    if (offsets_.empty() || pos - last_indexed_pos_ >= cfg_.index_interval_bytes) {
+        offsets_.push_back({r, static_cast<uint32_t>(pos)});
+        last_indexed_pos_ = pos;
+    }
+    times_.push_back({h.max_timestamp, r, append_time});
+    prefix_max_.push_back(prefix_max_.empty() ? h.max_timestamp : std::max(prefix_max_.back(), h.max_timestamp));
+}
+
+std::optional<int64_t> segment::first_append_time() const {
+    if (times_.empty() || times_.front().append_time < 0) return std::nullopt;
+    return times_.front().append_time;
+}
+
+result<void> segment::append(bytes_view data, std::span<const batch_header> headers, int64_t append_time) {
+    EDDY_ASSERT(!broken_ && !headers.empty());
+    EDDY_ASSERT(headers.front().base() >= next_ && headers.back().last() - base_ <= int64_t{UINT32_MAX});
+    const uint64_t pos = size_;
+    const size_t n_offsets = offsets_.size();
+    const size_t n_times = times_.size();
+    const uint64_t saved_indexed_pos = last_indexed_pos_;
+    auto rollback = [&](error e) -> result<void> {
+        offsets_.resize(n_offsets);
+        times_.resize(n_times);
+        prefix_max_.resize(n_times);
+        last_indexed_pos_ = saved_indexed_pos;
+        // A failed write may have left part of its bytes behind; cut every file back to where it was.
+        bool ok = log_->truncate(pos) && index_file_->truncate(n_offsets * offset_index_entry_size) &&
+                  time_file_->truncate(n_times * time_index_entry_size);
+        if (!ok) broken_ = true;
+        return unexpected(std::move(e));
+    };
+    if (auto w = log_->write_at(pos, data); !w) return rollback(w.error());
+    uint64_t p = pos;
+    for (auto& h : headers) {
+        add_entries(p, h, append_time);
+        p += h.size_bytes();
+    }
+    bytes buf;
+    if (offsets_.size() > n_offsets) {
+        for (size_t i = n_offsets; i < offsets_.size(); ++i) encode(buf, offsets_[i]);
+        if (auto w = index_file_->write_at(n_offsets * offset_index_entry_size, buf); !w) return rollback(w.error());
+    }
+    buf.clear();
+    for (size_t i = n_times; i < times_.size(); ++i) encode(buf, times_[i]);
+    if (auto w = time_file_->write_at(n_times * time_index_entry_size, buf); !w) return rollback(w.error());
+    size_ = pos + data.size();
+    next_ = headers.back().last() + 1;
+    return {};
+}
+
+result<batch_header> segment::header_at(uint64_t pos) {
+    if (pos + batch_header_size > size_) return make_error(errc::corrupt_log, "{}: no header at {}", path(".log"), pos);
+    EDDY_TRY_ASSIGN(auto head, read_exact(*log_, pos, batch_header_size));
+    auto h = parse_header(head);
+    if (!h || pos + h->size_bytes() > size_)
+        return make_error(errc::corrupt_log, "{}: bad header at {}", path(".log"), pos);
+    return *h;
+}
+
+result<bytes> segment::read(offset from, size_t max_bytes, offset limit, std::vector<batch_info>* infos) {
+    if (from >= next_ || size_ == 0) return bytes{};
+    uint64_t pos = lookup_position(offsets_, from < base_ ? 0 : rel(from, base_));
+    batch_header h;
+    while (true) {
+        if (pos >= size_) return bytes{};
+        EDDY_TRY_ASSIGN(h, header_at(pos));
+        if (h.last() >= from) break;
+        pos += h.size_bytes();
+    }
+    if (h.last() >= limit) return bytes{};
+    size_t n = std::max<size_t>(h.size_bytes(), std::min<uint64_t>(max_bytes, size_ - pos));
+    EDDY_TRY_ASSIGN(auto buf, read_exact(*log_, pos, n));
+    size_t off = 0;
+    while (off + batch_header_size <= n) {
+        auto bh = parse_header(bytes_view(buf).subspan(off));
+        if (!bh) return make_error(errc::corrupt_log, "{}: bad header at {}", path(".log"), pos + off);
+        if (off + bh->size_bytes() > n || bh->last() >= limit) break;
+        if (cfg_.verify_crc_on_read &&
+            crc32c::value(bytes_view(buf).subspan(off + batch_crc_range_pos, bh->size_bytes() - batch_crc_range_pos)) != bh->crc)
+            return make_error(errc::corrupt_log, "{}: CRC mismatch in batch at {}", path(".log"), pos + off);
+        if (infos) {
+            auto i = batch_holding(times_, rel(bh->base(), base_));
+            infos->push_back({bh->base(), bh->last(), i ? times_[*i].append_time : -1});
+        }
+        off += bh->size_bytes();
+    }
+    buf.resize(off);
+    return buf;
+}
+
+result<std::optional<offset>> segment::offset_for_timestamp(int64_t t) {
+    auto i = first_batch_at_or_after(prefix_max_, t);
+    if (!i) return std::optional<offset>{};
+    offset want = base_ + times_[*i].relative_offset;
+    uint64_t pos = lookup_position(offsets_, times_[*i].relative_offset);
+    batch_header h;
+    while (true) {
+        EDDY_TRY_ASSIGN(h, header_at(pos));
+        if (h.base() >= want) break;
+        pos += h.size_bytes();
+    }
+    if (h.is_compressed()) return std::optional<offset>{h.base()};
+    EDDY_TRY_ASSIGN(auto b, read_batch_at(pos));
+    auto records = parse_records(b);
+    if (!records) return make_error(errc::corrupt_log, "{}: {}", path(".log"), records.error().message());
+    for (auto& r : *records)
+        if (h.base_timestamp + r.timestamp_delta >= t) return std::optional<offset>{h.base() + r.offset_delta};
+    return std::optional<offset>{h.base()};  // maxTimestamp claimed more than the records hold
+}
+
+result<bytes> segment::read_batch_at(uint64_t pos) {
+    EDDY_TRY_ASSIGN(auto h, header_at(pos));
+    return read_exact(*log_, pos, h.size_bytes());
+}
+
+result<std::vector<uint64_t>> segment::batch_positions() {
+    std::vector<uint64_t> out;
+    for (uint64_t pos = 0; pos < size_;) {
+        EDDY_TRY_ASSIGN(auto h, header_at(pos));
+        out.push_back(pos);
+        pos += h.size_bytes();
+    }
+    return out;
+}
+
+result<void> segment::sync_log() { return log_->sync(); }
+
+result<void> segment::sync_all() {
+    EDDY_TRY(log_->sync());
+    EDDY_TRY(index_file_->sync());
+    return time_file_->sync();
+}
+
+result<void> segment::remove_files() {
+    log_.reset();
+    index_file_.reset();
+    time_file_.reset();
+    // The .log goes first: index files without a .log are orphans recovery deletes.
+    EDDY_TRY(fs_.remove(path(".log")));
+    for (auto ext : {".index", ".timeindex"}) {
+        auto r = fs_.remove(path(ext));
+        if (!r && r.error().code != std::errc::no_such_file_or_directory) return r;
+    }
+    return {};
+}
+
+}  // namespace eddy::storage

@@ -1,0 +1,116 @@
+// One segment of a partition log: <base>.log (record batches stored verbatim), <base>.index (sparse
+// offset index) and <base>.timeindex (dense per-batch time index with append times), in the partition
+// directory. See docs/formats/segment.md and docs/formats/index.md.
+//
+// Invariants: batches in the .log are back to back from position 0 to size_bytes(); every one passed
+// validation; base offsets strictly increase and each batch's base > the previous batch's last offset;
+// the in-memory indexes describe exactly those batches; the index files hold a prefix-consistent copy
+// (rewritten whole on recovery). Owned by one shard; not thread-safe, except that the shared log file
+// may be synced from another thread (io::file allows that).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/ids.h"
+#include "base/result.h"
+#include "io/file.h"
+#include "storage/index.h"
+#include "storage/log_config.h"
+#include "storage/record_batch.h"
+
+namespace eddy::storage {
+
+// "<base, 20 digits><ext>", e.g. "00000000000000000042.log".
+[[nodiscard]] std::string segment_file_name(offset base, std::string_view ext);
+// Parses a "<20 digits>.log" name; nullopt for anything else.
+[[nodiscard]] std::optional<offset> parse_segment_file_name(std::string_view name);
+
+// What read() returns for each batch it serves.
+struct batch_info {
+    offset base;
+    offset last;
+    int64_t append_time = -1;  // broker wall-clock ms at append; -1 when unknown
+};
+
+class segment {
+public:
+    // Creates the three files (empty). Fails with EEXIST when the log file exists.
+    [[nodiscard]] static result<std::unique_ptr<segment>> create(io::filesystem& fs, const std::string& dir,
+                                                                offset base, const log_config& cfg);
+    // Opens existing files. The active segment is scanned whole: a torn or corrupt tail is truncated
+    // (corruption followed by a valid batch is errc::corrupt_log). A closed segment's indexes are checked
+    // and its tail verified; damaged or missing indexes are rebuilt; any bad batch is errc::corrupt_log.
+    [[nodiscard]] static result<std::unique_ptr<segment>> open(io::filesystem& fs, const std::string& dir,
+                                                              offset base, bool active, const log_config& cfg);
+
+    [[nodiscard]] offset base() const { return base_; }
+    // One past the last offset held; base() when empty.
+    [[nodiscard]] offset next_offset() const { return next_; }
+    [[nodiscard]] bool empty() const { return size_ == 0; }
+    [[nodiscard]] uint64_t size_bytes() const { return size_; }
+    // Largest maxTimestamp of any batch; -1 when empty.
+    [[nodiscard]] int64_t max_timestamp() const { return prefix_max_.empty() ? -1 : prefix_max_.back(); }
+    [[nodiscard]] std::optional<int64_t> first_append_time() const;
+    [[nodiscard]] const std::vector<time_index_entry>& time_entries() const { return times_; }
+    [[nodiscard]] const std::vector<offset_index_entry>& offset_entries() const { return offsets_; }
+    // Has an earlier failed append left files this object could not restore? Then the log must stop.
+    [[nodiscard]] bool broken() const { return broken_; }
+
+    // Appends batches (back to back in data, described by headers, in one write).
+    // REQUIRES: each passed validate_batch with its base offset already set; offsets increase from
+    // next_offset(); last - base() fits in uint32; !broken(). On error nothing changes (files are rolled
+    // back), or broken() becomes true when the rollback itself failed.
+    [[nodiscard]] result<void> append(bytes_view data, std::span<const batch_header> headers, int64_t append_time);
+
+    // Whole batches starting with the first whose last offset >= from, at most max_bytes in total but
+    // always at least one batch; only batches whose last offset < limit. Empty when none.
+    [[nodiscard]] result<bytes> read(offset from, size_t max_bytes, offset limit, std::vector<batch_info>* infos);
+    // The first offset at or after `from` whose record timestamp >= t, looking only in this segment.
+    [[nodiscard]] result<std::optional<offset>> offset_for_timestamp(int64_t t);
+    // Reads the batch that starts at position pos (for compaction and tests).
+    [[nodiscard]] result<bytes> read_batch_at(uint64_t pos);
+    // Positions of every batch, in order (scans the headers).
+    [[nodiscard]] result<std::vector<uint64_t>> batch_positions();
+
+    [[nodiscard]] result<void> sync_log();
+    // Syncs the .log, .index and .timeindex files (on roll and close).
+    [[nodiscard]] result<void> sync_all();
+    [[nodiscard]] std::shared_ptr<io::file> log_file() const { return log_; }
+    // Closes and deletes the three files. REQUIRES: the segment is no longer used.
+    [[nodiscard]] result<void> remove_files();
+    [[nodiscard]] const std::string& dir() const { return dir_; }
+
+private:
+    segment(io::filesystem& fs, std::string dir, offset base, const log_config& cfg);
+    [[nodiscard]] result<void> open_files(io::open_mode mode);
+    [[nodiscard]] result<void> recover_active();
+    [[nodiscard]] result<void> load_closed();
+    // Builds the in-memory indexes from scanned batches, keeping append times found in old_times.
+    void rebuild_from(const std::vector<std::pair<uint64_t, batch_header>>& batches,
+                      const std::vector<time_index_entry>& old_times);
+    [[nodiscard]] result<void> rewrite_index_files();
+    [[nodiscard]] result<batch_header> header_at(uint64_t pos);
+    void add_entries(uint64_t pos, const batch_header& h, int64_t append_time);
+    [[nodiscard]] std::string path(std::string_view ext) const;
+
+    io::filesystem& fs_;
+    std::string dir_;
+    offset base_;
+    offset next_;
+    const log_config& cfg_;
+    std::shared_ptr<io::file> log_;
+    std::unique_ptr<io::file> index_file_;
+    std::unique_ptr<io::file> time_file_;
+    uint64_t size_ = 0;
+    uint64_t last_indexed_pos_ = 0;
+    std::vector<offset_index_entry> offsets_;
+    std::vector<time_index_entry> times_;
+    std::vector<int64_t> prefix_max_;  // prefix maximum of times_[i].max_timestamp
+    bool broken_ = false;
+};
+
+}  // namespace eddy::storage
