@@ -1,0 +1,53 @@
+#include "storage/group_commit.h"
+
+#include "base/assert.h"
+#include "storage/errc.h"
+
+namespace eddy::storage {
+
+group_commit::group_commit(log& l, executor run_blocking, executor post_back)
+    : log_(l), run_blocking_(std::move(run_blocking)), post_back_(std::move(post_back)) {}
+
+void group_commit::request(offset upto, callback done) {
+    EDDY_ASSERT(upto <= log_.log_end_offset());
+    if (log_.flushed_offset() >= upto) {
+        done({});
+        return;
+    }
+    if (log_.failed()) {
+        done(make_error(errc::log_failed, "{}", log_.dir()));
+        return;
+    }
+    waiting_.emplace_back(upto, std::move(done));
+    if (!in_flight_) start();
+}
+
+void group_commit::start() {
+    in_flight_ = true;
+    ++fsyncs_;
+    auto ticket = log_.prepare_flush();
+    run_blocking_([this, ticket] {
+        auto r = log::run_flush(ticket);
+        post_back_([this, ticket, r = std::move(r)]() mutable { finish(ticket, std::move(r)); });
+    });
+}
+
+void group_commit::finish(const log::flush_ticket& t, result<void> r) {
+    in_flight_ = false;
+    log_.complete_flush(t, r);
+    std::vector<std::pair<offset, callback>> ready;
+    std::vector<std::pair<offset, callback>> still;
+    for (auto& w : waiting_) {
+        // On failure every waiter fails: the log has stopped, nothing more will become durable.
+        if (!r || w.first <= log_.flushed_offset()) {
+            ready.push_back(std::move(w));
+        } else {
+            still.push_back(std::move(w));
+        }
+    }
+    waiting_ = std::move(still);
+    if (!waiting_.empty()) start();
+    for (auto& [_, cb] : ready) cb(r ? result<void>{} : make_error(r.error().code, r.error().context));
+}
+
+}  // namespace eddy::storage

@@ -1,0 +1,52 @@
+// group_commit: "acknowledge after durable" for one log. Producers' appends go to the page cache at once;
+// each then asks for durability up to its last offset. One fsync runs at a time, covering every batch
+// appended before it started; requests that arrive meanwhile wait for the next fsync, which then covers
+// all of them. So N concurrent producers cost about two fsyncs, not N.
+//
+// Executor-agnostic (no Asio here): the owner injects
+//   run_blocking(task): runs task on some thread that may block (the runtime's blocking pool);
+//   post_back(task):    runs task on the log's owner thread (the shard).
+// Lives on the log's owner shard; request() and every callback run there.
+// REQUIRES: the log and this object outlive every fsync in flight (the runtime holds a gate).
+// On fsync failure every waiting request completes with the error, and the log stops (see log::failed).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "base/ids.h"
+#include "base/result.h"
+#include "storage/log.h"
+
+namespace eddy::storage {
+
+class group_commit {
+public:
+    using task = std::function<void()>;
+    using executor = std::function<void(task)>;
+    using callback = std::function<void(result<void>)>;
+
+    group_commit(log& l, executor run_blocking, executor post_back);
+
+    // Calls done once every offset below `upto` is durable: at once when it already is, else after
+    // the covering fsync completes. REQUIRES: upto <= log end.
+    void request(offset upto, callback done);
+
+    [[nodiscard]] size_t waiting() const { return waiting_.size(); }
+    [[nodiscard]] bool in_flight() const { return in_flight_; }
+    [[nodiscard]] uint64_t fsyncs() const { return fsyncs_; }
+
+private:
+    void start();
+    void finish(const log::flush_ticket& t, result<void> r);
+
+    log& log_;
+    executor run_blocking_;
+    executor post_back_;
+    std::vector<std::pair<offset, callback>> waiting_;
+    bool in_flight_ = false;
+    uint64_t fsyncs_ = 0;
+};
+
+}  // namespace eddy::storage
