@@ -31,7 +31,8 @@
 //         observability::histogram append_latency_;     // eddy_storage_append_duration_seconds
 //     };
 //
-// where storage_families is built once at start-up from metric_registry::add_counter/add_histogram.
+// where storage_families is built once at start-up from metric_registry::add_counter/add_histogram
+// (tests/probe_example_test.cc is this example, compiled and run).
 // When the partition is deleted, the owner calls family.remove(...) (or registry.remove_series("topic",
 // name)) so its series stop being exported; handles still held keep working but are no longer scraped.
 #pragma once
