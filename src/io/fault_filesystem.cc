@@ -40,6 +40,8 @@ struct fault_filesystem::state {
     std::optional<uint64_t> space_limit;
     bool partial_writes = false;
 
+    std::optional<uint64_t> ops_until_crash;
+
     uint64_t file_syncs = 0;
     uint64_t dir_syncs = 0;
 
@@ -47,6 +49,19 @@ struct fault_filesystem::state {
         if (crashed) return make_error(errc::injected_crash);
         return {};
     }
+    // Called (under mu) before every mutating operation; may crash the file system.
+    result<void> count_op() {
+        if (ops_until_crash) {
+            if (*ops_until_crash == 0) {
+                ops_until_crash.reset();
+                crash_locked(std::nullopt);
+                return make_error(errc::injected_crash, "crash_after_ops");
+            }
+            --*ops_until_crash;
+        }
+        return {};
+    }
+    void crash_locked(const std::optional<torn_write>& torn);
     uint64_t used_bytes() const {
         uint64_t n = 0;
         for (auto& [_, ino] : names) n += ino->current.size();
@@ -75,6 +90,7 @@ public:
     result<void> write_at(uint64_t pos, bytes_view in) override {
         std::lock_guard lk(s_->mu);
         EDDY_TRY(alive());
+        EDDY_TRY(s_->count_op());
         auto& d = ino_->current;
         uint64_t end = pos + in.size();
         uint64_t growth = end > d.size() ? end - d.size() : 0;
@@ -97,6 +113,7 @@ public:
     result<void> sync() override {
         std::lock_guard lk(s_->mu);
         EDDY_TRY(alive());
+        EDDY_TRY(s_->count_op());
         if (s_->next_sync_error) {
             auto ec = *s_->next_sync_error;
             s_->next_sync_error.reset();
@@ -111,6 +128,7 @@ public:
     result<void> truncate(uint64_t size) override {
         std::lock_guard lk(s_->mu);
         EDDY_TRY(alive());
+        EDDY_TRY(s_->count_op());
         ino_->current.resize(size);
         return {};
     }
@@ -153,6 +171,7 @@ result<std::unique_ptr<file>> fault_filesystem::open(const std::string& path, op
         if (mode == open_mode::read_only || mode == open_mode::read_write)
             return make_errno_error(ENOENT, "open {}", path);
         if (!s_->dirs.contains(parent_path(p))) return make_errno_error(ENOENT, "open {} (no parent)", path);
+        EDDY_TRY(s_->count_op());
         it = s_->names.emplace(p, std::make_shared<inode>()).first;
     } else if (mode == open_mode::create_new) {
         return make_errno_error(EEXIST, "open {}", path);
@@ -189,6 +208,7 @@ result<void> fault_filesystem::remove(const std::string& path) {
     auto p = normalize_path(path);
     std::lock_guard lk(s_->mu);
     EDDY_TRY(s_->check_up());
+    EDDY_TRY(s_->count_op());
     if (s_->names.erase(p) > 0) return {};
     if (!s_->dirs.contains(p)) return make_errno_error(ENOENT, "remove {}", path);
     for (auto& [f, _] : s_->names)
@@ -217,6 +237,7 @@ result<void> fault_filesystem::rename(const std::string& from, const std::string
     auto t = normalize_path(to);
     std::lock_guard lk(s_->mu);
     EDDY_TRY(s_->check_up());
+    EDDY_TRY(s_->count_op());
     auto it = s_->names.find(f);
     if (it == s_->names.end()) return make_errno_error(ENOENT, "rename {} -> {}", from, to);
     if (s_->dirs.contains(t)) return make_errno_error(EISDIR, "rename {} -> {}", from, to);
@@ -239,6 +260,7 @@ result<void> fault_filesystem::sync_directory(const std::string& dir) {
     std::lock_guard lk(s_->mu);
     EDDY_TRY(s_->check_up());
     if (!s_->dirs.contains(d)) return make_errno_error(ENOENT, "sync_directory {}", dir);
+    EDDY_TRY(s_->count_op());
     if (s_->sync_fail_pred && s_->sync_fail_pred(d)) return make_error(s_->sync_fail_ec, "sync_directory " + d + " (injected)");
     std::erase_if(s_->durable_names, [&](auto& kv) { return parent_path(kv.first) == d; });
     for (auto& [p, ino] : s_->names)
@@ -269,13 +291,13 @@ void fault_filesystem::clear_faults() {
     s_->next_sync_error.reset();
     s_->sync_fail_pred = nullptr;
     s_->space_limit.reset();
+    s_->ops_until_crash.reset();
 }
 
-void fault_filesystem::crash(std::optional<torn_write> torn) {
-    std::lock_guard lk(s_->mu);
+void fault_filesystem::state::crash_locked(const std::optional<torn_write>& torn) {
     if (torn) {
-        auto it = s_->names.find(normalize_path(torn->path));
-        if (it != s_->names.end()) {
+        auto it = names.find(normalize_path(torn->path));
+        if (it != names.end()) {
             auto& ino = *it->second;
             size_t from = ino.durable.size();
             if (ino.current.size() > from) {
@@ -285,10 +307,20 @@ void fault_filesystem::crash(std::optional<torn_write> torn) {
             }
         }
     }
-    s_->names = s_->durable_names;
-    for (auto& [_, ino] : s_->names) ino->current = ino->durable;
-    ++s_->generation;
-    s_->crashed = true;
+    names = durable_names;
+    for (auto& [_, ino] : names) ino->current = ino->durable;
+    ++generation;
+    crashed = true;
+}
+
+void fault_filesystem::crash(std::optional<torn_write> torn) {
+    std::lock_guard lk(s_->mu);
+    s_->crash_locked(torn);
+}
+
+void fault_filesystem::crash_after_ops(uint64_t n) {
+    std::lock_guard lk(s_->mu);
+    s_->ops_until_crash = n;
 }
 
 void fault_filesystem::restart() {

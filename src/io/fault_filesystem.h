@@ -56,7 +56,11 @@ public:
                           std::error_code ec = std::make_error_code(std::errc::io_error));
     // REQUIRES: limit >= 0. Counts the current size of every named file.
     void set_space_limit(std::optional<uint64_t> limit, bool partial_writes = false);
-    void clear_faults();  // sync failures and the space limit
+    // Crashes (as crash() with no torn write) just before the (n+1)-th mutating call from now: write_at,
+    // truncate, file sync, open that creates, rename, remove, sync_directory. That call fails with
+    // injected_crash. Lets a test crash at every step of a multi-step protocol.
+    void crash_after_ops(uint64_t n);
+    void clear_faults();  // sync failures, the space limit and a pending crash_after_ops
     void crash(std::optional<torn_write> torn = std::nullopt);
     void restart();
 

@@ -28,10 +28,12 @@ std::optional<offset> parse_segment_file_name(std::string_view name) {
     return offset{v};
 }
 
-segment::segment(io::filesystem& fs, std::string dir, offset base, const log_config& cfg)
-    : fs_(fs), dir_(std::move(dir)), base_(base), next_(base), cfg_(cfg) {}
+segment::segment(io::filesystem& fs, std::string dir, offset base, const log_config& cfg, std::string suffix)
+    : fs_(fs), dir_(std::move(dir)), base_(base), next_(base), cfg_(cfg), suffix_(std::move(suffix)) {}
 
-std::string segment::path(std::string_view ext) const { return io::join_path(dir_, segment_file_name(base_, ext)); }
+std::string segment::path(std::string_view ext) const {
+    return io::join_path(dir_, segment_file_name(base_, ext) + suffix_);
+}
 
 result<void> segment::open_files(io::open_mode mode) {
     EDDY_TRY_ASSIGN(auto log, fs_.open(path(".log"), mode));
@@ -45,8 +47,8 @@ result<void> segment::open_files(io::open_mode mode) {
 }
 
 result<std::unique_ptr<segment>> segment::create(io::filesystem& fs, const std::string& dir, offset base,
-                                                 const log_config& cfg) {
-    std::unique_ptr<segment> s(new segment(fs, dir, base, cfg));
+                                                 const log_config& cfg, std::string suffix) {
+    std::unique_ptr<segment> s(new segment(fs, dir, base, cfg, std::move(suffix)));
     EDDY_TRY(s->open_files(io::open_mode::create_new));
     // Stale index files of a segment that was deleted half-way must not leak into the new one.
     EDDY_TRY(s->index_file_->truncate(0));

@@ -38,9 +38,11 @@ struct batch_info {
 
 class segment {
 public:
-    // Creates the three files (empty). Fails with EEXIST when the log file exists.
+    // Creates the three files (empty). Fails with EEXIST when the log file exists. A suffix (compaction's
+    // ".cleaned") is appended to every file name.
     [[nodiscard]] static result<std::unique_ptr<segment>> create(io::filesystem& fs, const std::string& dir,
-                                                                offset base, const log_config& cfg);
+                                                                offset base, const log_config& cfg,
+                                                                std::string suffix = {});
     // Opens existing files. The active segment is scanned whole: a torn or corrupt tail is truncated
     // (corruption followed by a valid batch is errc::corrupt_log). A closed segment's indexes are checked
     // and its tail verified; damaged or missing indexes are rebuilt; any bad batch is errc::corrupt_log.
@@ -85,7 +87,7 @@ public:
     [[nodiscard]] const std::string& dir() const { return dir_; }
 
 private:
-    segment(io::filesystem& fs, std::string dir, offset base, const log_config& cfg);
+    segment(io::filesystem& fs, std::string dir, offset base, const log_config& cfg, std::string suffix = {});
     [[nodiscard]] result<void> open_files(io::open_mode mode);
     [[nodiscard]] result<void> recover_active();
     [[nodiscard]] result<void> load_closed();
@@ -102,6 +104,7 @@ private:
     offset base_;
     offset next_;
     const log_config& cfg_;
+    std::string suffix_;
     std::shared_ptr<io::file> log_;
     std::unique_ptr<io::file> index_file_;
     std::unique_ptr<io::file> time_file_;

@@ -139,5 +139,19 @@ TEST_F(fault_fs_test, corrupt_byte_hits_durable_content) {
     EXPECT_NE(s[1], 'b');
 }
 
+TEST_F(fault_fs_test, crash_after_ops_crashes_before_the_counted_call) {
+    auto f = make("/d/a", "abc", true, true);
+    fs_.crash_after_ops(2);
+    ASSERT_TRUE(f->write_at(3, as_bytes("d")));  // op 1
+    ASSERT_TRUE(f->sync());                      // op 2
+    auto r = fs_.rename("/d/a", "/d/b");         // op 3: crashes first
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, errc::injected_crash);
+    fs_.restart();
+    EXPECT_EQ(read_all(fs_, "/d/a"), "abcd");
+    EXPECT_FALSE(*fs_.exists("/d/b"));
+    ASSERT_TRUE(fs_.rename("/d/a", "/d/b"));  // one-shot
+}
+
 }  // namespace
 }  // namespace eddy::io
