@@ -2,6 +2,7 @@
 // group_offsets.cc (offsets, admin, persistence). Private to coord.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
