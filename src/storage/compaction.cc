@@ -20,7 +20,9 @@ bool compactor::begin() {
     next_clean_ = 0;
     latest_.clear();
     cursor_ = log_.start_;
-    map_end_ = log_.next_;
+    // Only durable records may supersede others: a newer value that a crash could still take away must
+    // not be the reason an older, durable one is deleted.
+    map_end_ = log_.flushed_;
     return true;
 }
 

@@ -1,7 +1,7 @@
 // Key-based compaction (cleanup_policy compact / compact_and_delete) of one log, run incrementally.
 //
-// A pass: (1) map: read the log from its start to the log end seen when the pass began and remember the
-// newest offset of every key; (2) rewrite each segment that was closed when the pass began, one per
+// A pass: (1) map: read the log from its start to the flushed offset seen when the pass began (only
+// durable records may supersede others) and remember the newest offset of every key; (2) rewrite each segment that was closed when the pass began, one per
 // step: keep a record only when it is the newest for its key, and drop tombstones (null values) once
 // they are older than delete_retention_ms (by the batch's append time, or its maxTimestamp when that is
 // unknown). Kept records keep their offsets: a batch is rebuilt with its original baseOffset,

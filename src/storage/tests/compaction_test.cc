@@ -137,6 +137,24 @@ TEST(compaction, incremental_steps_interleave_with_appends) {
     check_compacted(*l, latest, active_base, true);
 }
 
+TEST(compaction, unflushed_values_do_not_supersede_durable_ones) {
+    io::fault_filesystem fs;
+    io::manual_clock clock;
+    {
+        auto l = *log::open(fs, clock, dir, compact_config());
+        ASSERT_TRUE(l->append(make_kv_batch({{"a", "durable"}})));
+        ASSERT_TRUE(l->roll());
+        ASSERT_TRUE(l->append(make_kv_batch({{"a", "volatile"}})));
+        ASSERT_TRUE(compact(*l));
+        fs.crash();
+    }
+    fs.restart();
+    auto l = *log::open(fs, clock, dir, compact_config());
+    auto got = read_all(*l, l->log_start_offset());
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].value, "durable");
+}
+
 TEST(compaction, not_run_on_delete_policy_logs) {
     io::fault_filesystem fs;
     io::manual_clock clock;
