@@ -1,0 +1,69 @@
+// Whole-message helpers over the generated codecs: decode a body that must be consumed exactly, and
+// encode complete frames (size prefix + header + body) with the header version the api table gives.
+#pragma once
+
+#include <cstdint>
+
+#include "base/result.h"
+#include "kafka/protocol/frame.h"
+#include "kafka/protocol/headers.h"
+#include "kafka/protocol/messages/api_table.h"
+#include "kafka/protocol/wire.h"
+
+namespace eddy::kafka::protocol {
+
+// Decodes a message body of `version`; bytes left over after it are errc::trailing_bytes.
+template <typename M>
+[[nodiscard]] result<M> decode_body(bytes_view body, int16_t version) {
+    reader in(body);
+    M m;
+    if (auto r = m.decode(in, version); !r) {
+        error e = std::move(r).error();
+        e.context = fmt::format("{} v{}: {}", M::api_name, version, e.context);
+        return unexpected(std::move(e));
+    }
+    if (!in.empty())
+        return make_error(errc::trailing_bytes, "{} v{}: {} bytes after the body", M::api_name, version,
+                          in.remaining());
+    return m;
+}
+
+template <typename M>
+[[nodiscard]] result<bytes> encode_body(const M& m, int16_t version) {
+    bytes out;
+    writer w(out);
+    m.encode(w, version);
+    EDDY_TRY(w.finish());
+    return out;
+}
+
+// A complete response frame. The header version follows from M's api and `version`.
+template <typename M>
+[[nodiscard]] result<bytes> encode_response_frame(int32_t correlation_id, const M& m, int16_t version) {
+    EDDY_TRY_ASSIGN(int16_t header_version, response_header_version(M::api_key, version));
+    bytes out;
+    size_t at = begin_frame(out);
+    writer w(out);
+    encode_response_header(w, response_header{correlation_id}, header_version);
+    m.encode(w, version);
+    EDDY_TRY(w.finish());
+    EDDY_TRY(end_frame(out, at));
+    return out;
+}
+
+// A complete request frame; h.api_key is set from M and h.api_version is the body's version.
+template <typename M>
+[[nodiscard]] result<bytes> encode_request_frame(request_header h, const M& m) {
+    h.api_key = M::api_key;
+    EDDY_TRY_ASSIGN(int16_t header_version, request_header_version(M::api_key, h.api_version));
+    bytes out;
+    size_t at = begin_frame(out);
+    writer w(out);
+    encode_request_header(w, h, header_version);
+    m.encode(w, h.api_version);
+    EDDY_TRY(w.finish());
+    EDDY_TRY(end_frame(out, at));
+    return out;
+}
+
+}  // namespace eddy::kafka::protocol
