@@ -32,9 +32,15 @@ result<std::unique_ptr<log>> log::open(io::filesystem& fs, io::clock& clock, std
 }
 
 result<void> log::recover() {
-    EDDY_TRY(fs_.create_directories(dir_));
-    auto parent = io::parent_path(io::normalize_path(dir_));
-    EDDY_TRY(fs_.sync_directory(parent.empty() ? "." : parent));
+    EDDY_TRY_ASSIGN(bool existed, fs_.exists(dir_));
+    if (!existed) {
+        EDDY_TRY(fs_.create_directories(dir_));
+        // Make the new <partition> entry (and the <topic> entry, usually new too) durable.
+        auto parent = io::parent_path(io::normalize_path(dir_));
+        EDDY_TRY(fs_.sync_directory(parent.empty() ? "." : parent));
+        auto grandparent = io::parent_path(parent);
+        if (!grandparent.empty()) EDDY_TRY(fs_.sync_directory(grandparent));
+    }
     EDDY_TRY(finish_interrupted_swaps(fs_, dir_));
     EDDY_TRY_ASSIGN(auto bases, clean_directory(fs_, dir_));
     EDDY_TRY_ASSIGN(auto persisted_start, read_log_start());
