@@ -3,7 +3,9 @@
 //
 // Thread-safe: one mutex guards the whole tree, file handles included. Directories are tracked: a file
 // can be created only in an existing directory (as with POSIX), list() shows files and subdirectories.
-// Paths are normalized ("a//b/" == "a/b"); relative and absolute paths are distinct trees.
+// Paths are normalized ("a//b/" == "a/b"); relative and absolute paths are distinct trees. rename()
+// moves files only (not directories). An open handle keeps its data after the name is removed or
+// replaced, as an unlinked file does on POSIX.
 #pragma once
 
 #include <memory>

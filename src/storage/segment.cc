@@ -225,22 +225,48 @@ result<batch_header> segment::header_at(uint64_t pos) {
 
 result<bytes> segment::read(offset from, size_t max_bytes, offset limit, std::vector<batch_info>* infos) {
     if (from >= next_ || size_ == 0) return bytes{};
+    // One read usually covers both the stretch to skip after the index entry (about index_interval_bytes)
+    // and the batches to return.
     uint64_t pos = lookup_position(offsets_, from < base_ ? 0 : rel(from, base_));
+    const uint64_t chunk = cfg_.index_interval_bytes +
+                           std::min<uint64_t>(std::max<uint64_t>(max_bytes, batch_header_size), size_) +
+                           batch_header_size;
+    bytes buf;
+    size_t off = 0;
     batch_header h;
     while (true) {
-        if (pos >= size_) return bytes{};
-        EDDY_TRY_ASSIGN(h, header_at(pos));
+        if (pos + off >= size_) return bytes{};
+        if (off + batch_header_size > buf.size()) {
+            pos += off;
+            off = 0;
+            EDDY_TRY_ASSIGN(buf, read_exact(*log_, pos, static_cast<size_t>(std::min(size_ - pos, chunk))));
+            if (buf.size() < batch_header_size) return make_error(errc::corrupt_log, "{}: no header at {}", path(".log"), pos);
+        }
+        auto ph = parse_header(bytes_view(buf).subspan(off));
+        if (!ph || pos + off + ph->size_bytes() > size_)
+            return make_error(errc::corrupt_log, "{}: bad header at {}", path(".log"), pos + off);
+        h = *ph;
         if (h.last() >= from) break;
-        pos += h.size_bytes();
+        off += h.size_bytes();
     }
     if (h.last() >= limit) return bytes{};
+    pos += off;
     size_t n = std::max<size_t>(h.size_bytes(), std::min<uint64_t>(max_bytes, size_ - pos));
-    EDDY_TRY_ASSIGN(auto buf, read_exact(*log_, pos, n));
+    if (off + n <= buf.size()) {
+        buf.erase(buf.begin() + static_cast<ptrdiff_t>(off + n), buf.end());
+        buf.erase(buf.begin(), buf.begin() + static_cast<ptrdiff_t>(off));
+    } else {
+        EDDY_TRY_ASSIGN(buf, read_exact(*log_, pos, n));
+    }
+    return take_batches(std::move(buf), pos, limit, infos);
+}
+
+result<bytes> segment::take_batches(bytes buf, uint64_t pos, offset limit, std::vector<batch_info>* infos) {
     size_t off = 0;
-    while (off + batch_header_size <= n) {
+    while (off + batch_header_size <= buf.size()) {
         auto bh = parse_header(bytes_view(buf).subspan(off));
         if (!bh) return make_error(errc::corrupt_log, "{}: bad header at {}", path(".log"), pos + off);
-        if (off + bh->size_bytes() > n || bh->last() >= limit) break;
+        if (off + bh->size_bytes() > buf.size() || bh->last() >= limit) break;
         if (cfg_.verify_crc_on_read &&
             crc32c::value(bytes_view(buf).subspan(off + batch_crc_range_pos, bh->size_bytes() - batch_crc_range_pos)) != bh->crc)
             return make_error(errc::corrupt_log, "{}: CRC mismatch in batch at {}", path(".log"), pos + off);

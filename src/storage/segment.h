@@ -96,6 +96,9 @@ private:
                       const std::vector<time_index_entry>& old_times);
     [[nodiscard]] result<void> rewrite_index_files();
     [[nodiscard]] result<batch_header> header_at(uint64_t pos);
+    // The whole batches at the front of buf (read from position pos) whose last offset < limit; checks
+    // their CRCs when configured.
+    [[nodiscard]] result<bytes> take_batches(bytes buf, uint64_t pos, offset limit, std::vector<batch_info>* infos);
     void add_entries(uint64_t pos, const batch_header& h, int64_t append_time);
     [[nodiscard]] std::string path(std::string_view ext) const;
 

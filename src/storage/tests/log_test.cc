@@ -61,6 +61,18 @@ TEST_F(log_test, append_assigns_contiguous_offsets_and_reads_back) {
     EXPECT_EQ(l->read(offset{-1}, 100).error().code, errc::offset_out_of_range);
 }
 
+TEST_F(log_test, append_in_place_patches_the_callers_buffer_and_reads_it_back_verbatim) {
+    auto l = open();
+    ASSERT_TRUE(l->append(make_batch(2)));
+    auto b = make_batch(3);
+    auto a = l->append_in_place(b);
+    ASSERT_TRUE(a);
+    EXPECT_EQ(parse_header(b)->base(), offset{2});
+    auto r = l->read(offset{2}, 1 << 20);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->data, b);  // stored and served as sent, offsets patched
+}
+
 TEST_F(log_test, several_batches_in_one_append_and_rejections) {
     auto l = open();
     bytes two = make_batch(2, "a");
@@ -108,6 +120,32 @@ TEST_F(log_test, reopen_recovers_everything_and_indexes) {
         EXPECT_GE(recs.back().offset, o);
     }
     EXPECT_TRUE(l->append_time_of(offset{3}).has_value());
+}
+
+TEST_F(log_test, reads_mixing_small_and_large_batches_at_every_offset) {
+    log_config cfg;
+    cfg.index_interval_bytes = 128;
+    auto l = open(cfg);
+    std::vector<rec> want;
+    for (int i = 0; i < 40; ++i) {
+        std::string value(i % 5 == 0 ? 3000 : 10, static_cast<char>('a' + i % 26));
+        std::vector<record_input> rs{{"k", value, timestamp_ms{i}, {}}, {"k2", "x", timestamp_ms{i}, {}}};
+        auto a = l->append(build_batch(rs));
+        ASSERT_TRUE(a);
+        want.push_back({a->base.value(), "k", value, i});
+        want.push_back({a->base.value() + 1, "k2", "x", i});
+    }
+    for (size_t budget : {size_t{1}, size_t{200}, size_t{5000}, size_t{1} << 20}) {
+        for (int64_t o = 0; o < 80; ++o) {
+            auto r = l->read(offset{o}, budget);
+            ASSERT_TRUE(r) << r.error().message();
+            auto got = decode(r->data);
+            ASSERT_FALSE(got.empty());
+            EXPECT_EQ(got.front(), want[static_cast<size_t>(o & ~int64_t{1})]) << o << " budget " << budget;
+            EXPECT_TRUE(r->data.size() <= budget || r->batches.size() == 1);
+            for (auto& x : got) EXPECT_EQ(x, want[static_cast<size_t>(x.offset)]);
+        }
+    }
 }
 
 TEST_F(log_test, missing_or_damaged_indexes_are_rebuilt) {
