@@ -60,7 +60,7 @@ void write(level l, std::string_view logger, std::string_view message) {
 
 namespace eddy::detail {
 
-void assert_failed(std::string_view expr, std::string_view msg, std::source_location loc) {
+void assert_failed(std::string_view expr, std::string_view msg, source_location loc) {
     auto line = fmt::format("assertion failed: {} {} at {}:{} in {}\n", expr, msg, loc.file_name(), loc.line(),
                             loc.function_name());
     [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());
