@@ -76,7 +76,13 @@ result<void> log::load_segments(const std::vector<offset>& bases) {
 }
 
 result<void> log::new_segment(offset base) {
-    EDDY_TRY_ASSIGN(auto s, segment::create(fs_, dir_, base, cfg_));
+    auto created = segment::create(fs_, dir_, base, cfg_);
+    if (!created) {
+        // Leave no half-created files behind (e.g. ENOSPC on the second file), so a later roll can retry.
+        for (auto ext : {".log", ".index", ".timeindex"}) (void)fs_.remove(io::join_path(dir_, segment_file_name(base, ext)));
+        return unexpected(created.error());
+    }
+    auto s = std::move(*created);
     // The new file's name must be durable before anything acknowledged lives in it.
     if (auto r = fs_.sync_directory(dir_); !r) {
         storage_log.error("{}: directory sync failed, log stops: {}", dir_, r.error().message());

@@ -97,6 +97,37 @@ TEST(crash_matrix, every_byte_boundary_of_the_unsynced_tail) {
     }
 }
 
+TEST(crash_matrix, torn_time_index_is_rebuilt) {
+    uint64_t tail = 0;
+    const std::string tindex = io::join_path(dir, "00000000000000000000.timeindex");
+    {
+        io::fault_filesystem fs;
+        io::manual_clock clock;
+        auto l = *log::open(fs, clock, dir, {});
+        fill(*l, 4, 4);
+        tail = fs.unsynced_tail(tindex);
+        ASSERT_GT(tail, 0u);
+    }
+    for (uint64_t keep = 0; keep <= tail; ++keep) {
+        SCOPED_TRACE(::testing::Message() << "keep " << keep);
+        io::fault_filesystem fs;
+        io::manual_clock clock;
+        std::vector<rec> all;
+        int64_t flushed = 0;
+        {
+            auto l = *log::open(fs, clock, dir, {});
+            all = fill(*l, 4, 4);
+            flushed = l->flushed_offset().value();
+            fs.crash(io::fault_filesystem::torn_write{tindex, keep});
+        }
+        fs.restart();
+        auto l = log::open(fs, clock, dir, {});
+        ASSERT_TRUE(l) << l.error().message();
+        check_prefix(**l, all, flushed);
+        EXPECT_EQ((*l)->log_end_offset().value(), flushed);  // the unsynced .log tail is gone
+    }
+}
+
 TEST(crash_matrix, crash_without_any_flush_loses_only_unflushed_data) {
     io::fault_filesystem fs;
     io::manual_clock clock;
