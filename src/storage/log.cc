@@ -141,7 +141,10 @@ bool log::should_roll(uint64_t bytes, offset last, int64_t now) const {
     if (s.empty()) return false;
     if (s.size_bytes() + bytes > cfg_.segment_bytes) return true;
     if (last - s.base() > int64_t{UINT32_MAX}) return true;
+    // Age counts from the first batch's append time; when a rebuild lost it, from that batch's
+    // maxTimestamp (what Kafka uses).
     auto first = s.first_append_time();
+    if (!first && !s.time_entries().empty()) first = s.time_entries().front().max_timestamp;
     return first && now - *first >= cfg_.segment_ms;
 }
 
