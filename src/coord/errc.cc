@@ -22,6 +22,7 @@ const char* describe(errc e) {
     case errc::invalid_partitions: return "invalid number of partitions";
     case errc::invalid_replication_factor: return "invalid replication factor";
     case errc::invalid_config: return "invalid configuration";
+    case errc::invalid_request: return "invalid request";
     case errc::out_of_order_sequence_number: return "out of order sequence number";
     case errc::duplicate_sequence_number: return "duplicate sequence number";
     case errc::invalid_producer_epoch: return "invalid producer epoch";
@@ -32,6 +33,7 @@ const char* describe(errc e) {
     case errc::group_max_size_reached: return "group max size reached";
     case errc::fenced_instance_id: return "fenced instance id";
     case errc::group_subscribed_to_topic: return "group is subscribed to topic";
+    case errc::invalid_record: return "invalid record";
     case errc::corrupt_record: return "corrupt coordination record";
     case errc::unsupported_record_version: return "unsupported coordination record version";
     }

@@ -19,6 +19,7 @@
 //   invalid_partitions               37       INVALID_PARTITIONS
 //   invalid_replication_factor       38       INVALID_REPLICATION_FACTOR
 //   invalid_config                   40       INVALID_CONFIG
+//   invalid_request                  42       INVALID_REQUEST
 //   out_of_order_sequence_number     45       OUT_OF_ORDER_SEQUENCE_NUMBER
 //   duplicate_sequence_number        46       DUPLICATE_SEQUENCE_NUMBER (never returned: duplicates succeed)
 //   invalid_producer_epoch           47       INVALID_PRODUCER_EPOCH
@@ -29,6 +30,7 @@
 //   group_max_size_reached           81       GROUP_MAX_SIZE_REACHED
 //   fenced_instance_id               82       FENCED_INSTANCE_ID
 //   group_subscribed_to_topic        86       GROUP_SUBSCRIBED_TO_TOPIC
+//   invalid_record                   87       INVALID_RECORD
 //
 // Values >= 1000 are eddy-internal (e.g. a corrupt persisted record) and have no Kafka equivalent;
 // kafka/server maps them to UNKNOWN_SERVER_ERROR (-1).
@@ -55,6 +57,7 @@ enum class errc : int {
     invalid_partitions = 37,
     invalid_replication_factor = 38,
     invalid_config = 40,
+    invalid_request = 42,
     out_of_order_sequence_number = 45,
     duplicate_sequence_number = 46,
     invalid_producer_epoch = 47,
@@ -65,6 +68,7 @@ enum class errc : int {
     group_max_size_reached = 81,
     fenced_instance_id = 82,
     group_subscribed_to_topic = 86,
+    invalid_record = 87,
 
     // eddy-internal, no Kafka equivalent (map to UNKNOWN_SERVER_ERROR).
     corrupt_record = 1000,         // a persisted coordination record failed to decode

@@ -1,0 +1,41 @@
+#include "app/kafka_wiring.h"
+
+#include <memory>
+
+#include "coord/broker.h"
+#include "kafka/server/server.h"
+
+namespace eddy::app {
+namespace {
+
+storage::log_config log_defaults(const config::log_defaults& d) {
+    storage::log_config cfg;
+    cfg.segment_bytes = d.segment_bytes;
+    cfg.retention_ms = d.retention_ms;
+    cfg.retention_bytes = d.retention_bytes;
+    switch (d.flush.mode) {
+    case config::flush_mode::always: cfg.flush.mode = storage::flush_policy::kind::always; break;
+    case config::flush_mode::interval: cfg.flush.mode = storage::flush_policy::kind::interval; break;
+    case config::flush_mode::never: cfg.flush.mode = storage::flush_policy::kind::never; break;
+    }
+    cfg.flush.interval = d.flush.interval;
+    return cfg;
+}
+
+}  // namespace
+
+void add_kafka_services(runtime::service_registry& services, const config::server_config& cfg,
+                        runtime::shard_set& shards, runtime::blocking_pool& pool, io::filesystem& fs, io::clock& clock) {
+    coord::broker_options bo;
+    bo.data_dir = cfg.data_dir;
+    bo.log_defaults = log_defaults(cfg.log);
+    auto broker = std::make_unique<coord::broker>(shards, pool, fs, clock, std::move(bo));
+    kafka::server::server_options so;
+    so.host = cfg.kafka_addr.host;
+    so.port = cfg.kafka_addr.port;
+    auto server = std::make_unique<kafka::server::kafka_server>(shards, *broker, std::move(so));
+    services.add(std::move(broker));
+    services.add(std::move(server));
+}
+
+}  // namespace eddy::app

@@ -1,0 +1,18 @@
+// The Kafka part of `eddy serve`: the broker core (partitions on their shards, the topic catalog) and the
+// Kafka listener, added to the service registry in that order so the listener stops first.
+#pragma once
+
+#include "config/server_config.h"
+#include "io/clock.h"
+#include "io/file.h"
+#include "runtime/blocking_pool.h"
+#include "runtime/service.h"
+#include "runtime/shard.h"
+
+namespace eddy::app {
+
+// REQUIRES: everything passed outlives the registry's services.
+void add_kafka_services(runtime::service_registry& services, const config::server_config& cfg,
+                        runtime::shard_set& shards, runtime::blocking_pool& pool, io::filesystem& fs, io::clock& clock);
+
+}  // namespace eddy::app

@@ -1,0 +1,121 @@
+// The shape of a Kafka API handler and the adapter that turns one into a table entry.
+//
+// A handler is a struct in handlers/<api>.cc:
+//
+//   struct metadata_handler {
+//       using request = protocol::metadata_request;
+//       using response = protocol::metadata_response;
+//       static constexpr int16_t min_version = 0, max_version = 8;   // what we advertise and accept
+//       static boost::asio::awaitable<response> handle(request_context& ctx, request req);
+//   };
+//   handler_entry make_metadata_handler() { return make_handler<metadata_handler>(); }
+//
+// and one line in handler_table.cc registers it (see there). The adapter decodes the body (a decode
+// failure closes the connection, as Kafka does), runs the handler on the connection's shard and encodes
+// the response frame with the right header version.
+//
+// Pipelining: the connection starts request N+1 only after request N calls ctx.release() or finishes.
+// A handler calls release() once the effects that must happen in request order have been issued
+// (Produce: after its appends were posted to the owner shards in order; Fetch: at once), so a slow part
+// (an fsync, a long poll) does not hold up the requests behind it. Responses are written in request
+// order regardless.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "base/result.h"
+#include "bytes/bytes.h"
+#include "kafka/protocol/codec.h"
+#include "kafka/protocol/headers.h"
+
+namespace eddy::coord {
+class broker;
+class group_service;
+}  // namespace eddy::coord
+
+namespace eddy::kafka::server {
+
+// What every handler may use; owned by the server, shared by all connections (its members are
+// thread-safe or shard-aware).
+struct server_context {
+    coord::broker* broker = nullptr;
+    coord::group_service* groups = nullptr;  // consumer groups; null until that service is wired in
+    int32_t node_id = 0;
+    std::string advertised_host;
+    int32_t advertised_port = 0;
+    std::string cluster_id;
+};
+
+// One request in flight. Lives until its response has been encoded.
+class request_context {
+public:
+    request_context(const server_context& server, protocol::request_header header, std::function<void()> on_release)
+        : server_(server), header_(std::move(header)), on_release_(std::move(on_release)) {}
+
+    [[nodiscard]] const server_context& server() const { return server_; }
+    [[nodiscard]] coord::broker& broker() const { return *server_.broker; }
+    [[nodiscard]] const protocol::request_header& header() const { return header_; }
+    [[nodiscard]] int16_t version() const { return header_.api_version; }
+
+    // Lets the connection start the next request (see the top of this file). Idempotent.
+    void release() {
+        if (on_release_) std::exchange(on_release_, nullptr)();
+    }
+    // No response frame will be written (Produce with acks=0).
+    void suppress_response() { suppress_ = true; }
+    [[nodiscard]] bool response_suppressed() const { return suppress_; }
+    // Keeps a buffer alive until the response is encoded (records fields borrow their bytes).
+    bytes_view keep(bytes b) {
+        arena_.push_back(std::make_unique<bytes>(std::move(b)));
+        return *arena_.back();
+    }
+
+private:
+    const server_context& server_;
+    protocol::request_header header_;
+    std::function<void()> on_release_;
+    bool suppress_ = false;
+    std::vector<std::unique_ptr<bytes>> arena_;
+};
+
+// A decoded body could not be handled: the connection is closed (Kafka's behaviour for bad requests).
+using handler_fn = boost::asio::awaitable<result<std::optional<bytes>>> (*)(request_context& ctx, bytes_view body);
+
+struct handler_entry {
+    int16_t api_key = -1;
+    std::string_view name;
+    int16_t min_version = 0;
+    int16_t max_version = 0;
+    handler_fn invoke = nullptr;
+};
+
+template <typename H>
+boost::asio::awaitable<result<std::optional<bytes>>> invoke_handler(request_context& ctx, bytes_view body) {
+    auto req = protocol::decode_body<typename H::request>(body, ctx.version());
+    if (!req) co_return unexpected(std::move(req).error());
+    auto resp = co_await H::handle(ctx, std::move(*req));
+    ctx.release();
+    if (ctx.response_suppressed()) co_return std::optional<bytes>{};
+    auto frame = protocol::encode_response_frame(ctx.header().correlation_id, resp, ctx.version());
+    if (!frame) co_return unexpected(std::move(frame).error());
+    co_return std::optional<bytes>(std::move(*frame));
+}
+
+template <typename H>
+handler_entry make_handler() {
+    static_assert(H::request::api_key == H::response::api_key);
+    static_assert(H::min_version >= H::request::min_version && H::max_version <= H::request::max_version,
+                  "a handler cannot advertise versions the codec does not decode");
+    return handler_entry{H::request::api_key, H::request::api_name, H::min_version, H::max_version,
+                         &invoke_handler<H>};
+}
+
+}  // namespace eddy::kafka::server

@@ -1,0 +1,103 @@
+// Fetch (key 1), v4-11, sessionless (session_id is always 0, which KIP-227 allows). Each partition is
+// read on its owner shard; whole batches from the one holding fetch_offset, at least one batch even
+// above the byte limits (KIP-74). When less than min_bytes is available the request long-polls until
+// data arrives on any requested partition or max_wait_ms passes. last_stable_offset = high watermark
+// (no transactions), so read_committed consumers see everything.
+#include <chrono>
+
+#include "coord/broker.h"
+#include "kafka/protocol/messages/fetch.h"
+#include "kafka/server/errors.h"
+#include "kafka/server/handler.h"
+#include "kafka/server/probe.h"
+
+namespace eddy::kafka::server {
+namespace {
+
+using protocol::fetch_response;
+
+struct fetch_pass {
+    fetch_response resp;
+    std::vector<bytes> buffers;  // one per partition read with data
+    size_t total = 0;
+    bool any_error = false;
+};
+
+boost::asio::awaitable<fetch_pass> read_once(request_context& ctx, const protocol::fetch_request& req) {
+    fetch_pass pass;
+    int64_t remaining = req.max_bytes > 0 ? req.max_bytes : 0;
+    for (const auto& t : req.topics) {
+        auto& tr = pass.resp.responses.emplace_back();
+        tr.topic = t.topic;
+        for (const auto& p : t.partitions) {
+            auto& pd = tr.partitions.emplace_back();
+            pd.partition_index = p.partition;
+            pd.aborted_transactions.emplace();
+            size_t limit = static_cast<size_t>(std::max<int64_t>(1, std::min<int64_t>(p.partition_max_bytes, remaining)));
+            auto r = co_await ctx.broker().read(t.topic, partition_id{p.partition}, offset{p.fetch_offset}, limit);
+            if (!r) {
+                pd.error_code = to_kafka_error(r.error());
+                pd.high_watermark = -1;
+                pd.records = bytes_view{};
+                pass.any_error = true;
+                probe().fetch_errors.fetch_add(1, std::memory_order_relaxed);
+                continue;
+            }
+            pd.high_watermark = r->high_watermark.value();
+            pd.last_stable_offset = r->high_watermark.value();
+            pd.log_start_offset = r->log_start.value();
+            // Past the request's byte budget, partitions report their offsets but no data (a first batch
+            // is always served, even above the limits, so a large batch cannot block a consumer).
+            if (remaining <= 0 && pass.total > 0) r->data.clear();
+            remaining -= static_cast<int64_t>(r->data.size());
+            pass.total += r->data.size();
+            pass.buffers.push_back(std::move(r->data));
+            pd.records = bytes_view{};
+        }
+    }
+    // Point the records at the buffers only now: the vector no longer grows.
+    size_t b = 0;
+    for (auto& tr : pass.resp.responses) {
+        for (auto& pd : tr.partitions) {
+            if (pd.error_code == kerr::none) pd.records = bytes_view(pass.buffers[b++]);
+        }
+    }
+    co_return pass;
+}
+
+struct fetch_handler {
+    using request = protocol::fetch_request;
+    using response = protocol::fetch_response;
+    static constexpr int16_t min_version = 4;
+    static constexpr int16_t max_version = 11;
+
+    static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
+        ctx.release();  // a fetch changes nothing: later requests need not wait for its long poll
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(0, req.max_wait_ms));
+        for (;;) {
+            auto pass = co_await read_once(ctx, req);
+            bool enough = pass.total >= static_cast<size_t>(std::max(0, req.min_bytes)) && pass.total > 0;
+            if (enough || pass.any_error || req.min_bytes <= 0 || std::chrono::steady_clock::now() >= deadline) {
+                for (auto& b : pass.buffers) ctx.keep(std::move(b));
+                co_return std::move(pass.resp);
+            }
+            // Wake on appends past what is there now, not past the fetch offset (data below min_bytes
+            // may already be there).
+            std::vector<coord::watch_point> points;
+            for (size_t i = 0; i < req.topics.size(); ++i) {
+                const auto& t = req.topics[i];
+                for (size_t j = 0; j < t.partitions.size(); ++j) {
+                    int64_t from = std::max(t.partitions[j].fetch_offset, pass.resp.responses[i].partitions[j].high_watermark);
+                    points.push_back({t.topic, partition_id{t.partitions[j].partition}, offset{from}});
+                }
+            }
+            co_await ctx.broker().wait_for_any(std::move(points), deadline);
+        }
+    }
+};
+
+}  // namespace
+
+handler_entry make_fetch_handler() { return make_handler<fetch_handler>(); }
+
+}  // namespace eddy::kafka::server

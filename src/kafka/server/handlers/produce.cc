@@ -1,0 +1,78 @@
+// Produce (key 0), v3-8 (RecordBatch v2 only). Each partition's batches are appended on the partition's
+// owner shard; with acks != 0 and the default flush policy the answer waits for the group-commit fsync.
+// acks=0 gets no response at all. The appends of all partitions are started before the connection may
+// take the next request, so pipelined produces append in request order.
+#include "base/log.h"
+#include "coord/broker.h"
+#include "coord/errc.h"
+#include "kafka/protocol/messages/produce.h"
+#include "kafka/server/errors.h"
+#include "kafka/server/handler.h"
+#include "kafka/server/probe.h"
+#include "kafka/server/run_all.h"
+
+#include <boost/asio/this_coro.hpp>
+
+namespace eddy::kafka::server {
+namespace {
+
+constexpr log::logger produce_log{"kafka"};
+using outcome = result<coord::produce_outcome>;
+
+struct produce_handler {
+    using request = protocol::produce_request;
+    using response = protocol::produce_response;
+    static constexpr int16_t min_version = 3;
+    static constexpr int16_t max_version = 8;
+
+    static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
+        if (req.acks == 0) ctx.suppress_response();
+        std::vector<task_fn<outcome>> tasks;
+        auto* broker = &ctx.broker();
+        for (const auto& t : req.topic_data) {
+            for (const auto& p : t.partition_data) {
+                auto data = std::make_shared<coord::produce_request_data>();
+                data->topic = t.name;
+                data->partition = partition_id{p.index};
+                data->acks = req.acks;
+                if (p.records) data->batches.assign(p.records->begin(), p.records->end());
+                tasks.push_back([broker, data]() -> boost::asio::awaitable<outcome> {
+                    if (data->batches.empty()) co_return make_error(coord::errc::invalid_record, "no records");
+                    co_return co_await broker->produce(std::move(*data));
+                });
+            }
+        }
+        auto group = task_group<outcome>::start(co_await boost::asio::this_coro::executor, std::move(tasks));
+        ctx.release();  // every append has been issued, in order
+        auto results = co_await group->wait();
+        response resp;
+        size_t i = 0;
+        for (const auto& t : req.topic_data) {
+            auto& tr = resp.responses.emplace_back();
+            tr.name = t.name;
+            for (const auto& p : t.partition_data) {
+                auto& r = results[i++];
+                auto& pr = tr.partition_responses.emplace_back();
+                pr.index = p.index;
+                if (r) {
+                    pr.base_offset = r->base.value();
+                    pr.log_append_time_ms = r->log_append_time;
+                    pr.log_start_offset = r->log_start.value();
+                } else {
+                    pr.error_code = to_kafka_error(r.error());
+                    pr.base_offset = -1;
+                    pr.error_message = r.error().message();
+                    probe().produce_errors.fetch_add(1, std::memory_order_relaxed);
+                    produce_log.debug("produce {}/{}: {}", t.name, p.index, r.error().message());
+                }
+            }
+        }
+        co_return resp;
+    }
+};
+
+}  // namespace
+
+handler_entry make_produce_handler() { return make_handler<produce_handler>(); }
+
+}  // namespace eddy::kafka::server

@@ -1,0 +1,72 @@
+// kafka_server: the Kafka listener of `eddy serve`. One acceptor on the control shard (0) hands each
+// accepted socket to the next shard round-robin; the connection (connection.h) then lives entirely on
+// that shard. Handlers reach partitions on other shards through coord::broker.
+//
+// Stop: the acceptor closes, every shard closes its connections, then waits (a gate per shard) until
+// every connection and every request still running has finished.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "base/result.h"
+#include "kafka/server/connection.h"
+#include "kafka/server/handler.h"
+#include "runtime/gate.h"
+#include "runtime/service.h"
+#include "runtime/shard.h"
+#include "runtime/sharded.h"
+
+namespace eddy::kafka::server {
+
+struct server_options {
+    std::string host = "127.0.0.1";
+    uint16_t port = 9092;          // 0: any free port (tests; see bound_port())
+    connection_limits limits;
+    int32_t node_id = 0;
+    std::string advertised_host;   // empty: host (or 127.0.0.1 when host is a wildcard)
+    std::string cluster_id = "eddy-cluster";
+};
+
+class kafka_server final : public runtime::service {
+public:
+    // REQUIRES: shards and broker outlive the server; the broker has started before start().
+    kafka_server(runtime::shard_set& shards, coord::broker& broker, server_options options);
+    ~kafka_server() override;
+
+    [[nodiscard]] std::string_view name() const override { return "kafka"; }
+    [[nodiscard]] boost::asio::awaitable<result<void>> start() override;
+    boost::asio::awaitable<void> stop() override;
+    // The port actually bound (differs from options.port when that was 0).
+    [[nodiscard]] uint16_t bound_port() const { return bound_port_.load(); }
+    // Lets the consumer-group handlers reach their service.
+    void set_groups(coord::group_service* groups) { context_.groups = groups; }
+
+private:
+    struct shard_state {
+        runtime::gate gate;
+        std::set<std::shared_ptr<connection>> connections;
+        boost::asio::awaitable<void> stop();
+    };
+
+    boost::asio::awaitable<void> accept_loop();
+    void hand_off(int fd, boost::asio::ip::tcp protocol, uint32_t target);
+
+    runtime::shard_set& shards_;
+    server_options options_;
+    server_context context_;
+    runtime::sharded<shard_state> states_;
+    std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;  // on shard 0
+    std::atomic<uint16_t> bound_port_{0};
+    uint32_t next_shard_ = 0;
+    bool started_ = false;
+    runtime::gate accept_gate_;  // on shard 0: the accept loop
+};
+
+}  // namespace eddy::kafka::server
