@@ -197,7 +197,10 @@ TEST_P(broker_test, long_poll_wakes_on_an_append_from_another_shard) {
         req.acks = 1;
         auto appender = [this, req]() -> awaitable<void> { co_await b_->produce(req); };
         asio::co_spawn(co_await asio::this_coro::executor, std::move(appender), asio::detached);
-        std::vector<watch_point> pts{{"poll", partition_id{0}, offset{0}}, {"poll", partition_id{3}, offset{0}}};
+        const std::string topic = "poll";
+        std::vector<watch_point> pts;
+        pts.push_back(watch_point{topic, partition_id{0}, offset{0}});
+        pts.push_back(watch_point{topic, partition_id{3}, offset{0}});
         auto t0 = std::chrono::steady_clock::now();
         co_await b_->wait_for_any(pts, t0 + 10s);
         co_return std::chrono::steady_clock::now() - t0 < 5s;
@@ -205,7 +208,10 @@ TEST_P(broker_test, long_poll_wakes_on_an_append_from_another_shard) {
     EXPECT_TRUE(woke);
     auto timed_out = run([this]() -> awaitable<bool> {
         auto t0 = std::chrono::steady_clock::now();
-        co_await b_->wait_for_any({{"poll", partition_id{1}, offset{0}}}, t0 + 50ms);
+        const std::string topic = "poll";
+        std::vector<watch_point> pts;
+        pts.push_back(watch_point{topic, partition_id{1}, offset{0}});
+        co_await b_->wait_for_any(pts, t0 + 50ms);
         co_return std::chrono::steady_clock::now() - t0 >= 50ms;
     });
     EXPECT_TRUE(timed_out);
