@@ -1,0 +1,29 @@
+// Hand-written loops that mark the hardware limit for the log benchmarks: the same bytes written with
+// plain pwrite (+ fdatasync) and read back with plain pread, with no log on top.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "bytes/bytes.h"
+
+namespace eddy::bench {
+
+struct throughput {
+    uint64_t bytes = 0;
+    uint64_t ops = 0;
+    double seconds = 0;
+    [[nodiscard]] double mb_per_s() const { return seconds > 0 ? static_cast<double>(bytes) / 1e6 / seconds : 0; }
+};
+
+// Writes `batch` repeatedly into a fresh file at path until total_bytes are written (or the deadline).
+// sync_every: 0 = never fdatasync (one at the end is not counted), N = fdatasync after every N batches;
+// interval_ms > 0 = fdatasync when that much time has passed since the last one.
+throughput baseline_write(const std::string& path, bytes_view batch, uint64_t total_bytes, uint32_t sync_every,
+                          uint32_t interval_ms, std::chrono::steady_clock::duration deadline);
+
+// Reads the whole file at path sequentially with pread in chunk-sized pieces (page cache expected warm).
+throughput baseline_read(const std::string& path, size_t chunk);
+
+}  // namespace eddy::bench

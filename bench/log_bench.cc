@@ -1,0 +1,237 @@
+// eddy_log_bench: append and read throughput of storage::log on the real file system, side by side in the
+// same run with the hand-written pwrite(+fdatasync)/pread loops of baseline.h writing the same bytes.
+//
+// Scenarios (each repeated --runs times; the median is reported):
+//   append: 100 B and 1 KiB records in ~16 KiB batches, flush policy never | interval:100 | always,
+//           1 / 8 / 64 concurrent appenders (coroutines on one shard appending to one partition; with
+//           `always` each waits for group commit before its next append, as a produce with acks=all does).
+//   read:   sequential read of the whole log through log::read (1 MiB budget) vs pread of the same bytes.
+// Output: one table row per scenario with MB/s, records/s, fsyncs and the ratio to the baseline.
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+#include "bench/baseline.h"
+#include "io/clock.h"
+#include "io/file.h"
+#include "runtime/blocking_pool.h"
+#include "runtime/run_on.h"
+#include "runtime/shard.h"
+#include "runtime/wakeup.h"
+#include "storage/group_commit.h"
+#include "storage/log.h"
+#include "storage/record_batch.h"
+
+namespace eddy::bench {
+namespace {
+
+namespace asio = boost::asio;
+using steady = std::chrono::steady_clock;
+
+struct options {
+    std::string dir = "/tmp/eddy-log-bench";
+    int runs = 3;
+    uint64_t bytes_per_run = 256ull << 20;          // never / interval
+    std::chrono::milliseconds always_time{3000};     // `always` runs are time-bounded instead
+    std::vector<int> appenders{1, 8, 64};
+    std::vector<size_t> record_sizes{100, 1024};
+};
+
+// A realistic producer batch: as many records of record_size as fit in ~16 KiB.
+bytes make_batch(size_t record_size) {
+    size_t n = std::max<size_t>(1, 16384 / (record_size + 20));
+    std::vector<storage::record_input> recs(n);
+    for (size_t i = 0; i < n; ++i) {
+        recs[i].key = fmt::format("key-{:06}", i);
+        recs[i].value = std::string(record_size - recs[i].key->size(), static_cast<char>('a' + i % 26));
+        recs[i].timestamp = timestamp_ms{1'700'000'000'000 + static_cast<int64_t>(i)};
+    }
+    return storage::build_batch(recs);
+}
+
+size_t records_in(bytes_view batch) { return static_cast<size_t>(load_be<int32_t>(batch.data() + 57)); }
+
+asio::awaitable<std::error_code> durable(storage::group_commit& gc, offset upto) {
+    auto token = asio::as_tuple(asio::use_awaitable);
+    auto [ec] = co_await asio::async_initiate<decltype(token), void(std::error_code)>(
+        [&gc, upto](auto handler) {
+            auto h = std::make_shared<decltype(handler)>(std::move(handler));
+            gc.request(upto, [h](result<void> r) { (*h)(r ? std::error_code{} : r.error().code); });
+        },
+        token);
+    co_return ec;
+}
+
+struct run_result {
+    throughput t;
+    uint64_t fsyncs = 0;
+};
+
+// One append scenario on shard 0 of `shards`.
+run_result run_eddy_append(runtime::shard_set& shards, runtime::blocking_pool& pool, const options& opt,
+                           bytes_view batch, storage::flush_policy policy, int appenders) {
+    auto fs = io::make_posix_filesystem();
+    std::filesystem::remove_all(opt.dir + "/log");
+    storage::log_config cfg;
+    cfg.flush = policy;
+    cfg.max_message_bytes = 1 << 20;
+    auto& sh = shards.at(shard_id{0});
+    bool timed = policy.mode == storage::flush_policy::kind::always;
+    return runtime::block_on(sh, [&]() -> asio::awaitable<run_result> {
+        auto l = storage::log::open(*fs, io::system_clock(), opt.dir + "/log", cfg);
+        if (!l) throw std::runtime_error(l.error().message());
+        auto hooks = pool.hooks_for(sh.executor());
+        storage::group_commit gc(**l, hooks.run_blocking, hooks.post_back);
+        uint64_t target = opt.bytes_per_run;
+        auto deadline = steady::now() + (timed ? opt.always_time : std::chrono::milliseconds(60000));
+        run_result res;
+        int live = appenders;
+        runtime::wakeup all_done(sh.executor());
+        auto start = steady::now();
+        for (int a = 0; a < appenders; ++a) {
+            asio::co_spawn(sh.executor(), [&]() -> asio::awaitable<void> {
+                while (res.t.bytes < target && steady::now() < deadline) {
+                    auto r = (*l)->append(batch);
+                    if (!r) throw std::runtime_error(r.error().message());
+                    res.t.bytes += batch.size();
+                    ++res.t.ops;
+                    if (timed) {
+                        if (auto ec = co_await durable(gc, r->last + 1)) throw std::system_error(ec);
+                    } else if ((*l)->flush_due() && !gc.in_flight()) {
+                        gc.request((*l)->log_end_offset(), [](result<void>) {});
+                    }
+                }
+                if (--live == 0) all_done.notify();
+            }, asio::detached);
+        }
+        co_await all_done.wait();
+        res.t.seconds = std::chrono::duration<double>(steady::now() - start).count();
+        // Let an interval flush in flight finish before the log goes away.
+        while (gc.in_flight()) co_await durable(gc, (*l)->log_end_offset());
+        res.fsyncs = gc.fsyncs();
+        (void)(*l)->close();
+        co_return res;
+    });
+}
+
+throughput run_eddy_read(runtime::shard_set& shards, const options& opt) {
+    auto fs = io::make_posix_filesystem();
+    storage::log_config cfg;
+    cfg.flush.mode = storage::flush_policy::kind::never;
+    return runtime::block_on(shards.at(shard_id{0}), [&]() {
+        auto l = storage::log::open(*fs, io::system_clock(), opt.dir + "/log", cfg);
+        if (!l) throw std::runtime_error(l.error().message());
+        throughput t;
+        auto start = steady::now();
+        offset at = (*l)->log_start_offset();
+        while (at < (*l)->log_end_offset()) {
+            auto r = (*l)->read(at, 1 << 20);
+            if (!r) throw std::runtime_error(r.error().message());
+            t.bytes += r->data.size();
+            ++t.ops;
+            at = r->next_offset;
+        }
+        t.seconds = std::chrono::duration<double>(steady::now() - start).count();
+        (void)(*l)->close();
+        return t;
+    });
+}
+
+template <typename F>
+run_result median_of(int runs, F f) {
+    std::vector<run_result> rs;
+    for (int i = 0; i < runs; ++i) rs.push_back(f());
+    std::sort(rs.begin(), rs.end(), [](auto& a, auto& b) { return a.t.mb_per_s() < b.t.mb_per_s(); });
+    return rs[rs.size() / 2];
+}
+
+void print_row(const std::string& name, const run_result& e, const run_result& b, size_t recs_per_batch) {
+    double recs = e.t.seconds > 0 ? static_cast<double>(e.t.ops * recs_per_batch) / e.t.seconds : 0;
+    double per_fsync = e.fsyncs ? static_cast<double>(e.t.bytes) / static_cast<double>(e.fsyncs) / 1024 : 0;
+    fmt::print("| {:<34} | {:>9.1f} | {:>11.0f} | {:>7} | {:>10.1f} | {:>9.1f} | {:>5.2f} |\n", name, e.t.mb_per_s(),
+               recs, e.fsyncs, per_fsync, b.t.mb_per_s(), b.t.mb_per_s() > 0 ? e.t.mb_per_s() / b.t.mb_per_s() : 0);
+    std::fflush(stdout);
+}
+
+int run(const options& opt) {
+    std::filesystem::create_directories(opt.dir);
+    runtime::shard_set shards(1, runtime::shard_options{.loop_lag_interval = std::chrono::milliseconds(0)});
+    shards.start();
+    runtime::blocking_pool pool(2);
+    fmt::print("median of {} runs; baseline = hand-written pwrite loop of the same batches in the same run\n\n",
+               opt.runs);
+    fmt::print("| {:<34} | {:>9} | {:>11} | {:>7} | {:>10} | {:>9} | {:>5} |\n", "scenario", "MB/s", "records/s",
+               "fsyncs", "KiB/fsync", "base MB/s", "ratio");
+    fmt::print("|{:-<36}|{:->11}|{:->13}|{:->9}|{:->12}|{:->11}|{:->7}|\n", "", "", "", "", "", "", "");
+    std::string base_path = opt.dir + "/baseline.dat";
+    for (size_t size : opt.record_sizes) {
+        bytes batch = make_batch(size);
+        size_t recs = records_in(batch);
+        for (auto pol : {"never", "interval:100", "always"}) {
+            auto policy = *storage::flush_policy::parse(pol);
+            for (int a : opt.appenders) {
+                bool always = policy.mode == storage::flush_policy::kind::always;
+                if (!always && a > 1 && a != opt.appenders.back()) continue;  // concurrency barely matters
+                auto e = median_of(opt.runs, [&] { return run_eddy_append(shards, pool, opt, batch, policy, a); });
+                // Baseline: never = no fdatasync; interval = every 100 ms; always = one fdatasync per
+                // `a` batches (what perfect group commit of `a` appenders could do).
+                auto b = median_of(opt.runs, [&] {
+                    run_result r;
+                    r.t = baseline_write(base_path, batch, opt.bytes_per_run,
+                                         always ? static_cast<uint32_t>(a) : 0,
+                                         policy.mode == storage::flush_policy::kind::interval ? 100 : 0,
+                                         always ? opt.always_time : std::chrono::milliseconds(60000));
+                    return r;
+                });
+                print_row(fmt::format("append {}B {} x{}", size, pol, a), e, b, recs);
+            }
+        }
+        // Read back what the last `never` run left behind? The last run was `always`; write a fresh log.
+        auto never = *storage::flush_policy::parse("never");
+        (void)run_eddy_append(shards, pool, opt, batch, never, 1);
+        (void)baseline_write(base_path, batch, opt.bytes_per_run, 0, 0, std::chrono::milliseconds(60000));
+        (void)run_eddy_read(shards, opt);  // warm the page cache
+        (void)baseline_read(base_path, 1 << 20);
+        auto e = median_of(opt.runs, [&] { return run_result{run_eddy_read(shards, opt), 0}; });
+        auto b = median_of(opt.runs, [&] { return run_result{baseline_read(base_path, 1 << 20), 0}; });
+        print_row(fmt::format("read {}B sequential (page cache)", size), e, b, recs);
+    }
+    pool.stop();
+    shards.stop();
+    std::filesystem::remove_all(opt.dir);
+    return 0;
+}
+
+}  // namespace
+}  // namespace eddy::bench
+
+int main(int argc, char** argv) {
+    eddy::bench::options opt;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+        if (a == "--dir") opt.dir = next();
+        else if (a == "--runs") opt.runs = std::stoi(next());
+        else if (a == "--mib") opt.bytes_per_run = std::stoull(next()) << 20;
+        else if (a == "--always-ms") opt.always_time = std::chrono::milliseconds(std::stoi(next()));
+        else if (a == "--quick") {
+            opt.runs = 1;
+            opt.bytes_per_run = 32ull << 20;
+            opt.always_time = std::chrono::milliseconds(500);
+        } else {
+            fmt::print(stderr, "usage: eddy_log_bench [--dir D] [--runs N] [--mib M] [--always-ms T] [--quick]\n");
+            return 2;
+        }
+    }
+    return eddy::bench::run(opt);
+}
