@@ -95,6 +95,7 @@ result<void> compactor::rewrite(offset base) {
     segment& s = **it;
     int64_t now = log_.clock_.now_ms().value();
     EDDY_TRY_ASSIGN(auto positions, s.batch_positions());
+    EDDY_TRY_ASSIGN(auto time_entries, s.time_index());
     std::vector<bytes> out;
     std::vector<int64_t> times;
     bool changed = false;
@@ -103,8 +104,8 @@ result<void> compactor::rewrite(offset base) {
         EDDY_TRY_ASSIGN(auto b, s.read_batch_at(pos));
         auto h = validate_batch(b, validation::stored);
         if (!h) return make_error(errc::corrupt_log, "compacting {}: {}", s.dir(), h.error().message());
-        auto ti = batch_holding(s.time_entries(), static_cast<uint32_t>(h->base() - base));
-        int64_t append_time = ti ? s.time_entries()[*ti].append_time : -1;
+        auto ti = batch_holding(time_entries, static_cast<uint32_t>(h->base() - base));
+        int64_t append_time = ti ? time_entries[*ti].append_time : -1;
         if (h->is_compressed()) {
             out.push_back(std::move(b));
             times.push_back(append_time);
@@ -177,6 +178,7 @@ result<void> compactor::swap_in(size_t index, offset base, const std::vector<byt
         log_.failed_ = true;
         return unexpected(reopened.error());
     }
+    (*reopened)->seal();
     segs[index] = std::move(*reopened);
     ++stats_.segments_rewritten;
     stats_.bytes_after += new_size;

@@ -70,6 +70,7 @@ result<void> log::load_segments(const std::vector<offset>& bases) {
         if (!segments_.empty() && s->base() < segments_.back()->next_offset())
             return make_error(errc::corrupt_log, "{}: segment {} overlaps the previous one (ends at {})", dir_,
                               s->base(), segments_.back()->next_offset());
+        if (!is_active) s->seal();
         segments_.push_back(std::move(s));
     }
     return {};
@@ -144,7 +145,7 @@ bool log::should_roll(uint64_t bytes, offset last, int64_t now) const {
     // Age counts from the first batch's append time; when a rebuild lost it, from that batch's
     // maxTimestamp (what Kafka uses).
     auto first = s.first_append_time();
-    if (!first && !s.time_entries().empty()) first = s.time_entries().front().max_timestamp;
+    if (!first) first = s.first_max_timestamp();
     return first && now - *first >= cfg_.segment_ms;
 }
 
@@ -238,12 +239,11 @@ result<std::optional<offset>> log::offset_for_timestamp(timestamp_ms t) {
     return std::optional<offset>{};
 }
 
-std::optional<timestamp_ms> log::append_time_of(offset o) const {
-    if (o < start_ || o >= next_) return std::nullopt;
-    const segment& s = *segments_[segment_index_for(o)];
-    auto i = batch_holding(s.time_entries(), static_cast<uint32_t>(o - s.base()));
-    if (!i || s.time_entries()[*i].append_time < 0) return std::nullopt;
-    return timestamp_ms{s.time_entries()[*i].append_time};
+result<std::optional<timestamp_ms>> log::append_time_of(offset o) {
+    if (o < start_ || o >= next_) return std::optional<timestamp_ms>{};
+    EDDY_TRY_ASSIGN(int64_t t, segments_[segment_index_for(o)]->append_time_of(o));
+    if (t < 0) return std::optional<timestamp_ms>{};
+    return std::optional<timestamp_ms>{timestamp_ms{t}};
 }
 
 log::flush_ticket log::prepare_flush() {
@@ -306,7 +306,9 @@ result<void> log::roll() {
         return r;
     }
     flushed_ = std::max(flushed_, next_);
-    return new_segment(next_);
+    EDDY_TRY(new_segment(next_));
+    segments_[segments_.size() - 2]->seal();
+    return {};
 }
 
 result<void> log::remove_front_segments(size_t n) {

@@ -72,8 +72,8 @@ public:
     [[nodiscard]] result<read_result> read(offset from, size_t max_bytes, std::optional<offset> upto = {});
     // First offset whose record timestamp >= t (never below log start); nullopt when there is none.
     [[nodiscard]] result<std::optional<offset>> offset_for_timestamp(timestamp_ms t);
-    // The broker append time of the batch holding o, when known.
-    [[nodiscard]] std::optional<timestamp_ms> append_time_of(offset o) const;
+    // The broker append time of the batch holding o, when known (closed segments read it from disk).
+    [[nodiscard]] result<std::optional<timestamp_ms>> append_time_of(offset o);
 
     // fsync of everything appended so far; flushed_offset() == log_end_offset() after success.
     [[nodiscard]] result<void> flush();

@@ -113,11 +113,9 @@ result<void> segment::load_closed() {
         }
         if (ok) {
             offsets_ = std::move(*idx);
-            times_ = std::move(*times);
             size_ = file_size;
             last_indexed_pos_ = offsets_.empty() ? 0 : offsets_.back().position;
-            for (auto& t : times_)
-                prefix_max_.push_back(prefix_max_.empty() ? t.max_timestamp : std::max(prefix_max_.back(), t.max_timestamp));
+            for (auto& t : *times) add_time(t);
             return {};
         }
     }
@@ -136,6 +134,10 @@ void segment::rebuild_from(const std::vector<std::pair<uint64_t, batch_header>>&
     offsets_.clear();
     times_.clear();
     prefix_max_.clear();
+    time_count_ = 0;
+    max_ts_ = -1;
+    first_append_ = -1;
+    first_max_ts_.reset();
     size_ = 0;
     last_indexed_pos_ = 0;
     next_ = base_;
@@ -168,27 +170,110 @@ void segment::add_entries(uint64_t pos, const batch_header& h, int64_t append_ti
         offsets_.push_back({r, static_cast<uint32_t>(pos)});
         last_indexed_pos_ = pos;
     }
-    times_.push_back({h.max_timestamp, r, append_time});
-    prefix_max_.push_back(prefix_max_.empty() ? h.max_timestamp : std::max(prefix_max_.back(), h.max_timestamp));
+    add_time({h.max_timestamp, r, append_time});
+}
+
+void segment::add_time(const time_index_entry& e) {
+    EDDY_ASSERT(!sealed_);
+    if (time_count_ == 0) {
+        first_append_ = e.append_time;
+        first_max_ts_ = e.max_timestamp;
+    }
+    ++time_count_;
+    max_ts_ = std::max(max_ts_, e.max_timestamp);
+    times_.push_back(e);
+    prefix_max_.push_back(max_ts_);
 }
 
 std::optional<int64_t> segment::first_append_time() const {
-    if (times_.empty() || times_.front().append_time < 0) return std::nullopt;
-    return times_.front().append_time;
+    if (first_append_ < 0) return std::nullopt;
+    return first_append_;
+}
+
+std::optional<int64_t> segment::first_max_timestamp() const { return first_max_ts_; }
+
+void segment::seal() {
+    sealed_ = true;
+    std::vector<time_index_entry>().swap(times_);
+    std::vector<int64_t>().swap(prefix_max_);
+}
+
+result<time_index_entry> segment::time_entry_at(size_t i) {
+    EDDY_TRY_ASSIGN(auto b, read_exact(*time_file_, i * time_index_entry_size, time_index_entry_size));
+    auto e = decode_time_index(b);
+    if (!e || e->size() != 1) return make_error(errc::corrupt_log, "{}: bad entry {}", path(".timeindex"), i);
+    return e->front();
+}
+
+result<std::optional<size_t>> segment::find_time_entry(uint32_t rel_offset) {
+    size_t lo = 0, hi = time_count_;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        EDDY_TRY_ASSIGN(auto e, time_entry_at(mid));
+        if (e.relative_offset <= rel_offset) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo == 0) return std::optional<size_t>{};
+    return std::optional<size_t>{lo - 1};
+}
+
+result<std::vector<time_index_entry>> segment::time_index() {
+    if (!sealed_) return times_;
+    EDDY_TRY_ASSIGN(auto b, read_exact(*time_file_, 0, time_count_ * time_index_entry_size));
+    auto e = decode_time_index(b);
+    if (!e) return make_error(errc::corrupt_log, "{} is damaged", path(".timeindex"));
+    return std::move(*e);
+}
+
+result<int64_t> segment::append_time_of(offset o) {
+    if (o < base_ || o >= next_) return int64_t{-1};
+    uint32_t r = rel(o, base_);
+    if (!sealed_) {
+        auto i = batch_holding(times_, r);
+        return i ? times_[*i].append_time : int64_t{-1};
+    }
+    EDDY_TRY_ASSIGN(auto i, find_time_entry(r));
+    if (!i) return int64_t{-1};
+    EDDY_TRY_ASSIGN(auto e, time_entry_at(*i));
+    return e.append_time;
+}
+
+result<void> segment::fill_append_times(std::vector<batch_info>& infos, size_t from) {
+    if (from >= infos.size()) return {};
+    if (!sealed_) {
+        for (size_t k = from; k < infos.size(); ++k) {
+            auto i = batch_holding(times_, rel(infos[k].base, base_));
+            infos[k].append_time = i ? times_[*i].append_time : -1;
+        }
+        return {};
+    }
+    // Entries are one per batch in log order: find the first, then read the run in one go.
+    EDDY_TRY_ASSIGN(auto first, find_time_entry(rel(infos[from].base, base_)));
+    if (!first) return {};
+    size_t n = std::min(infos.size() - from, time_count_ - *first);
+    EDDY_TRY_ASSIGN(auto b, read_exact(*time_file_, *first * time_index_entry_size, n * time_index_entry_size));
+    auto entries = decode_time_index(b);
+    if (!entries) return make_error(errc::corrupt_log, "{} is damaged", path(".timeindex"));
+    for (size_t k = 0; k < n; ++k)
+        if ((*entries)[k].relative_offset == rel(infos[from + k].base, base_))
+            infos[from + k].append_time = (*entries)[k].append_time;
+    return {};
 }
 
 result<void> segment::append(bytes_view data, std::span<const batch_header> headers, int64_t append_time) {
-    EDDY_ASSERT(!broken_ && !headers.empty());
+    EDDY_ASSERT(!broken_ && !sealed_ && !headers.empty());
     EDDY_ASSERT(headers.front().base() >= next_ && headers.back().last() - base_ <= int64_t{UINT32_MAX});
     const uint64_t pos = size_;
     const size_t n_offsets = offsets_.size();
     const size_t n_times = times_.size();
     const uint64_t saved_indexed_pos = last_indexed_pos_;
+    const auto saved = std::make_tuple(time_count_, max_ts_, first_append_, first_max_ts_);
     auto rollback = [&](error e) -> result<void> {
         offsets_.resize(n_offsets);
         times_.resize(n_times);
         prefix_max_.resize(n_times);
         last_indexed_pos_ = saved_indexed_pos;
+        std::tie(time_count_, max_ts_, first_append_, first_max_ts_) = saved;
         // A failed write may have left part of its bytes behind; cut every file back to where it was.
         bool ok = log_->truncate(pos) && index_file_->truncate(n_offsets * offset_index_entry_size) &&
                   time_file_->truncate(n_times * time_index_entry_size);
@@ -263,6 +348,7 @@ result<bytes> segment::read(offset from, size_t max_bytes, offset limit, std::ve
 
 result<bytes> segment::take_batches(bytes buf, uint64_t pos, offset limit, std::vector<batch_info>* infos) {
     size_t off = 0;
+    const size_t first_info = infos ? infos->size() : 0;
     while (off + batch_header_size <= buf.size()) {
         auto bh = parse_header(bytes_view(buf).subspan(off));
         if (!bh) return make_error(errc::corrupt_log, "{}: bad header at {}", path(".log"), pos + off);
@@ -270,21 +356,30 @@ result<bytes> segment::take_batches(bytes buf, uint64_t pos, offset limit, std::
         if (cfg_.verify_crc_on_read &&
             crc32c::value(bytes_view(buf).subspan(off + batch_crc_range_pos, bh->size_bytes() - batch_crc_range_pos)) != bh->crc)
             return make_error(errc::corrupt_log, "{}: CRC mismatch in batch at {}", path(".log"), pos + off);
-        if (infos) {
-            auto i = batch_holding(times_, rel(bh->base(), base_));
-            infos->push_back({bh->base(), bh->last(), i ? times_[*i].append_time : -1});
-        }
+        if (infos) infos->push_back({bh->base(), bh->last(), -1});
         off += bh->size_bytes();
     }
     buf.resize(off);
+    if (infos) EDDY_TRY(fill_append_times(*infos, first_info));
     return buf;
 }
 
 result<std::optional<offset>> segment::offset_for_timestamp(int64_t t) {
-    auto i = first_batch_at_or_after(prefix_max_, t);
-    if (!i) return std::optional<offset>{};
-    offset want = base_ + times_[*i].relative_offset;
-    uint64_t pos = lookup_position(offsets_, times_[*i].relative_offset);
+    if (max_ts_ < t) return std::optional<offset>{};
+    uint32_t want_rel = 0;
+    if (!sealed_) {
+        auto i = first_batch_at_or_after(prefix_max_, t);
+        if (!i) return std::optional<offset>{};
+        want_rel = times_[*i].relative_offset;
+    } else {
+        // Rare (ListOffsets by time on old data): scan the file's entries for the first batch reaching t.
+        EDDY_TRY_ASSIGN(auto entries, time_index());
+        auto it = std::find_if(entries.begin(), entries.end(), [&](auto& e) { return e.max_timestamp >= t; });
+        if (it == entries.end()) return std::optional<offset>{};
+        want_rel = it->relative_offset;
+    }
+    offset want = base_ + want_rel;
+    uint64_t pos = lookup_position(offsets_, want_rel);
     batch_header h;
     while (true) {
         EDDY_TRY_ASSIGN(h, header_at(pos));

@@ -4,8 +4,8 @@
 //
 // Invariants: batches in the .log are back to back from position 0 to size_bytes(); every one passed
 // validation; base offsets strictly increase and each batch's base > the previous batch's last offset;
-// the in-memory indexes describe exactly those batches; the index files hold a prefix-consistent copy
-// (rewritten whole on recovery). Owned by one shard; not thread-safe, except that the shared log file
+// the in-memory indexes describe exactly those batches (once sealed, the time index lives only in its
+// file); the index files hold a prefix-consistent copy (rewritten whole on recovery). Owned by one shard; not thread-safe, except that the shared log file
 // may be synced from another thread (io::file allows that).
 #pragma once
 
@@ -55,10 +55,19 @@ public:
     [[nodiscard]] bool empty() const { return size_ == 0; }
     [[nodiscard]] uint64_t size_bytes() const { return size_; }
     // Largest maxTimestamp of any batch; -1 when empty.
-    [[nodiscard]] int64_t max_timestamp() const { return prefix_max_.empty() ? -1 : prefix_max_.back(); }
+    [[nodiscard]] int64_t max_timestamp() const { return max_ts_; }
+    // Append time and maxTimestamp of the first batch (nullopt when empty or unknown).
     [[nodiscard]] std::optional<int64_t> first_append_time() const;
-    [[nodiscard]] const std::vector<time_index_entry>& time_entries() const { return times_; }
+    [[nodiscard]] std::optional<int64_t> first_max_timestamp() const;
     [[nodiscard]] const std::vector<offset_index_entry>& offset_entries() const { return offsets_; }
+    // The whole time index: from memory, or from the .timeindex file once sealed.
+    [[nodiscard]] result<std::vector<time_index_entry>> time_index();
+    // Append time of the batch holding offset o; -1 when unknown or o is not in this segment.
+    [[nodiscard]] result<int64_t> append_time_of(offset o);
+    // Drops the in-memory time index of a closed segment to bound memory (one entry per batch); lookups
+    // then read the .timeindex file. REQUIRES: no more appends.
+    void seal();
+    [[nodiscard]] bool sealed() const { return sealed_; }
     // Has an earlier failed append left files this object could not restore? Then the log must stop.
     [[nodiscard]] bool broken() const { return broken_; }
 
@@ -100,6 +109,12 @@ private:
     // their CRCs when configured.
     [[nodiscard]] result<bytes> take_batches(bytes buf, uint64_t pos, offset limit, std::vector<batch_info>* infos);
     void add_entries(uint64_t pos, const batch_header& h, int64_t append_time);
+    void add_time(const time_index_entry& e);
+    // Fills append_time of infos[from..] (batches of this segment, in order).
+    [[nodiscard]] result<void> fill_append_times(std::vector<batch_info>& infos, size_t from);
+    [[nodiscard]] result<time_index_entry> time_entry_at(size_t i);
+    // Index of the last time-index entry with relative offset <= rel, searching the file.
+    [[nodiscard]] result<std::optional<size_t>> find_time_entry(uint32_t rel);
     [[nodiscard]] std::string path(std::string_view ext) const;
 
     io::filesystem& fs_;
@@ -114,8 +129,15 @@ private:
     uint64_t size_ = 0;
     uint64_t last_indexed_pos_ = 0;
     std::vector<offset_index_entry> offsets_;
+    // In memory only until seal(): one entry per batch.
     std::vector<time_index_entry> times_;
     std::vector<int64_t> prefix_max_;  // prefix maximum of times_[i].max_timestamp
+    bool sealed_ = false;
+    // Summaries kept after seal().
+    size_t time_count_ = 0;
+    int64_t max_ts_ = -1;
+    int64_t first_append_ = -1;
+    std::optional<int64_t> first_max_ts_;
     bool broken_ = false;
 };
 

@@ -119,7 +119,15 @@ TEST_F(log_test, reopen_recovers_everything_and_indexes) {
         EXPECT_LE(recs.front().offset, o);
         EXPECT_GE(recs.back().offset, o);
     }
-    EXPECT_TRUE(l->append_time_of(offset{3}).has_value());
+    // Append times survive the restart, from the sealed segments' files too.
+    for (int64_t o : {int64_t{0}, int64_t{3}, l->log_end_offset().value() - 1}) {
+        auto t = l->append_time_of(offset{o});
+        ASSERT_TRUE(t);
+        EXPECT_EQ(*t, clock_.now_ms()) << o;
+    }
+    auto r = l->read(offset{0}, 1 << 20);
+    ASSERT_TRUE(r);
+    for (auto& b : r->batches) EXPECT_EQ(b.append_time, clock_.now_ms().value());
 }
 
 TEST_F(log_test, reads_mixing_small_and_large_batches_at_every_offset) {
