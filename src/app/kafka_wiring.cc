@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "coord/broker.h"
+#include "coord/group_service.h"
 #include "kafka/server/server.h"
 
 namespace eddy::app {
@@ -34,7 +35,13 @@ void add_kafka_services(runtime::service_registry& services, const config::serve
     so.host = cfg.kafka_addr.host;
     so.port = cfg.kafka_addr.port;
     auto server = std::make_unique<kafka::server::kafka_server>(shards, *broker, std::move(so));
+    // Consumer groups: the coordinator on shard 0, its offsets log in <data_dir>/meta/__consumer_offsets/0.
+    coord::group_service_options go;
+    go.data_dir = cfg.data_dir;
+    auto groups = std::make_unique<coord::group_service>(shards, pool, fs, clock, std::move(go));
+    server->set_groups(groups.get());
     services.add(std::move(broker));
+    services.add(std::move(groups));
     services.add(std::move(server));
 }
 

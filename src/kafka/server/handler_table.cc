@@ -20,7 +20,18 @@ namespace eddy::kafka::server {
     X(describe_configs)        \
     X(alter_configs)           \
     X(create_partitions)       \
-    X(incremental_alter_configs)
+    X(incremental_alter_configs) \
+    X(find_coordinator)          \
+    X(join_group)                \
+    X(sync_group)                \
+    X(heartbeat)                 \
+    X(leave_group)               \
+    X(offset_commit)             \
+    X(offset_fetch)              \
+    X(list_groups)               \
+    X(describe_groups)           \
+    X(delete_groups)             \
+    X(offset_delete)
 
 #define EDDY_DECLARE_HANDLER(name) handler_entry make_##name##_handler();
 EDDY_KAFKA_HANDLERS(EDDY_DECLARE_HANDLER)
