@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The Kafka load comparison printed into docs/benchmarks.md: eddy serve (durable default flush policy)
+# driven by build/bench/eddy_kafka_load, librdkafka's in-process mock broker (the client's ceiling on
+# this machine) and Redis Streams (XADD pipelined, AOF everysec and always). Loopback only, bounded.
+# Env: BENCH_RUNS (3), KAFKA_LOAD_RECORDS_100 (300000), KAFKA_LOAD_RECORDS_1K (100000), EDDY_SMP (2),
+# EDDY_BUILD_DIR (build).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=${BENCH_RUNS:-3}
+n_small=${KAFKA_LOAD_RECORDS_100:-300000}
+n_large=${KAFKA_LOAD_RECORDS_1K:-100000}
+smp=${EDDY_SMP:-2}
+build=${EDDY_BUILD_DIR:-build}
+load=$build/bench/eddy_kafka_load
+[ -x "$load" ] && [ -x "$build/eddy" ] || { echo "build first (make build)" >&2; exit 1; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+dir=$(mktemp -d /tmp/eddy-bench-kafka-XXXXXX)
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$dir"; }
+trap cleanup EXIT
+
+kport=$(free_port); hport=$(free_port)
+"$build/eddy" serve --data-dir "$dir/data" --kafka-addr "127.0.0.1:$kport" --http-addr "127.0.0.1:$hport" \
+  --smp "$smp" --log-level warn 2>"$dir/eddy.log" &
+pid=$!
+for _ in $(seq 1 400); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$kport") 2>/dev/null && break
+  kill -0 "$pid" 2>/dev/null || { cat "$dir/eddy.log" >&2; exit 1; }
+  sleep 0.05
+done
+
+args=(--runs "$runs" --records-100 "$n_small" --records-1k "$n_large")
+"$load" --bootstrap "127.0.0.1:$kport" --label "eddy (smp $smp, flush always)" "${args[@]}"
+kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+"$load" --mock --label "librdkafka mock broker" "${args[@]}" | tail -n +3
+bench/peers/redis_streams.sh "$n_small" "$n_large" "$runs"
