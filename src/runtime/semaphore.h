@@ -58,7 +58,8 @@ public:
     ~semaphore() = default;
 
     // Waits until n units are free and this caller is first in line, then takes them.
-    // Fails with errc::semaphore_broken if the semaphore is or becomes broken.
+    // Fails with errc::semaphore_broken if the semaphore is or becomes broken. A request larger than
+    // the units that will ever be free waits until break_all(), and everyone behind it waits too.
     [[nodiscard]] boost::asio::awaitable<result<units>> acquire(size_t n = 1);
     // Takes n units now if possible without overtaking a waiter.
     [[nodiscard]] std::optional<units> try_acquire(size_t n = 1);
