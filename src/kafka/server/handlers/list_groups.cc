@@ -19,7 +19,7 @@ struct list_groups_handler {
     using request = protocol::list_groups_request;
     using response = protocol::list_groups_response;
     static constexpr int16_t min_version = 0;
-    static constexpr int16_t max_version = 2;
+    static constexpr int16_t max_version = 4;
 
     static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
         response resp;

@@ -12,7 +12,7 @@ struct offset_fetch_handler {
     using request = protocol::offset_fetch_request;
     using response = protocol::offset_fetch_response;
     static constexpr int16_t min_version = 0;
-    static constexpr int16_t max_version = 5;
+    static constexpr int16_t max_version = 7;
 
     static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
         std::optional<std::vector<coord::topic_partition>> wanted;

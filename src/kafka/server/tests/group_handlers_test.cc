@@ -2,7 +2,8 @@
 // shards), driven through a real TCP socket with our own codecs: FindCoordinator, the JoinGroup v4
 // MEMBER_ID_REQUIRED flow, SyncGroup, Heartbeat, LeaveGroup's per-version error placement, DescribeGroups'
 // "Dead" answer for unknown groups below v6, OffsetCommit's per-partition unknown-topic check, OffsetFetch
-// with listed and null topics, ListGroups and DeleteGroups.
+// with listed and null topics (v1, v5 and flexible v7), ListGroups (v0, flexible v4 with a state filter)
+// and DeleteGroups.
 #include <gtest/gtest.h>
 
 #include "coord/broker.h"
@@ -145,6 +146,12 @@ TEST_P(group_handlers_test, membership_round_trip_and_version_specific_answers) 
     ASSERT_EQ(listed.groups.size(), 1u);
     EXPECT_EQ(listed.groups[0].group_id, "g");
     EXPECT_EQ(listed.groups[0].protocol_type, "consumer");
+    l.states_filter = {"Stable"};  // v4 (flexible): filtered by state, which is reported
+    listed = c.call<p::list_groups_response>(l, 4);
+    ASSERT_EQ(listed.groups.size(), 1u);
+    EXPECT_EQ(listed.groups[0].group_state, "Stable");
+    l.states_filter = {"Empty"};
+    EXPECT_TRUE(c.call<p::list_groups_response>(l, 4).groups.empty());
 
     // LeaveGroup v1: one member, its error at top level.
     p::leave_group_request leave;
@@ -197,6 +204,8 @@ TEST_P(group_handlers_test, offsets_commit_fetch_and_delete_group) {
     EXPECT_EQ(all.error_code, 0);
     ASSERT_EQ(all.topics.size(), 1u);
     EXPECT_EQ(all.topics[0].partitions.size(), 2u);
+    auto flexible = c.call<p::offset_fetch_response>(of, 7);  // what librdkafka 2.0.2 sends
+    EXPECT_EQ(flexible, all);
 
     p::delete_groups_request dg;
     dg.groups_names = {"g"};
