@@ -1,5 +1,5 @@
-// ListGroups (key 16), v0-2. Every group this coordinator knows, with its protocol type; the v4+ state
-// filter and group_state field are handled too, for when the advertised range grows.
+// ListGroups (key 16), v0-4, flexible from v3. Every group this coordinator knows, with its protocol
+// type; v4 adds a state filter and reports each group's state.
 #include "kafka/protocol/messages/list_groups.h"
 #include "kafka/server/handler.h"
 #include "kafka/server/handlers/group_common.h"

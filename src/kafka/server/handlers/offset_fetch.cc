@@ -1,6 +1,7 @@
-// OffsetFetch (key 9), v0-5 (single group). Null topics (v2+) means every committed offset of the
-// group. A partition with nothing committed answers offset -1 and no error. A group-level error goes
-// in the top-level error code (v2+) and, for v0-1, which have none, in every partition.
+// OffsetFetch (key 9), v0-7: one group per request, flexible from v6. Null topics (v2+) means every
+// committed offset of the group. A partition with nothing committed answers offset -1 and no error. A
+// group-level error goes in the top-level error code (v2+) and, for v0-1, which have none, in every
+// partition.
 #include "kafka/protocol/messages/offset_fetch.h"
 #include "kafka/server/handler.h"
 #include "kafka/server/handlers/group_common.h"
