@@ -19,7 +19,20 @@ void group_commit::request(offset upto, callback done) {
         return;
     }
     waiting_.emplace_back(upto, std::move(done));
-    if (!in_flight_) start();
+    if (!in_flight_) schedule_start();
+}
+
+// The fsync starts from the owner's queue rather than at once, so every producer that is runnable in
+// this turn of the loop (typically all those the previous fsync just acknowledged, which append again at
+// once) joins it. Starting immediately would cover only the first of them, halving the batch per fsync.
+void group_commit::schedule_start() {
+    if (start_scheduled_) return;
+    start_scheduled_ = true;
+    post_back_([this, alive = std::weak_ptr<int>(alive_)] {
+        if (alive.expired()) return;
+        start_scheduled_ = false;
+        if (!in_flight_ && !waiting_.empty()) start();
+    });
 }
 
 void group_commit::start() {
@@ -46,8 +59,8 @@ void group_commit::finish(const log::flush_ticket& t, result<void> r) {
         }
     }
     waiting_ = std::move(still);
-    if (!waiting_.empty()) start();
     for (auto& [_, cb] : ready) cb(r ? result<void>{} : make_error(r.error().code, r.error().context));
+    if (!waiting_.empty()) schedule_start();
 }
 
 }  // namespace eddy::storage

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "base/ids.h"
@@ -38,6 +39,7 @@ public:
     [[nodiscard]] uint64_t fsyncs() const { return fsyncs_; }
 
 private:
+    void schedule_start();
     void start();
     void finish(const log::flush_ticket& t, result<void> r);
 
@@ -46,6 +48,9 @@ private:
     executor post_back_;
     std::vector<std::pair<offset, callback>> waiting_;
     bool in_flight_ = false;
+    bool start_scheduled_ = false;
+    // Expires with this object, so a scheduled start that runs after destruction does nothing.
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);
     uint64_t fsyncs_ = 0;
 };
 

@@ -16,6 +16,9 @@ inline constexpr eddy::log::logger seg_log{"storage"};
 
 uint32_t rel(offset o, offset base) { return static_cast<uint32_t>(o - base); }
 
+// Pending time-index entries (one per batch) that trigger a write of the index files.
+constexpr size_t index_write_batch = 64;
+
 }  // namespace
 
 std::string segment_file_name(offset base, std::string_view ext) { return fmt::format("{:020}{}", base.value(), ext); }
@@ -161,7 +164,26 @@ result<void> segment::rewrite_index_files() {
     buf.clear();
     for (auto& e : times_) encode(buf, e);
     EDDY_TRY(time_file_->truncate(0));
-    return time_file_->write_at(0, buf);
+    EDDY_TRY(time_file_->write_at(0, buf));
+    offsets_written_ = offsets_.size();
+    times_written_ = times_.size();
+    return {};
+}
+
+result<void> segment::write_pending_indexes() {
+    bytes buf;
+    if (offsets_.size() > offsets_written_) {
+        for (size_t i = offsets_written_; i < offsets_.size(); ++i) encode(buf, offsets_[i]);
+        EDDY_TRY(index_file_->write_at(offsets_written_ * offset_index_entry_size, buf));
+        offsets_written_ = offsets_.size();
+    }
+    if (times_.size() > times_written_) {
+        buf.clear();
+        for (size_t i = times_written_; i < times_.size(); ++i) encode(buf, times_[i]);
+        EDDY_TRY(time_file_->write_at(times_written_ * time_index_entry_size, buf));
+        times_written_ = times_.size();
+    }
+    return {};
 }
 
 void segment::add_entries(uint64_t pos, const batch_header& h, int64_t append_time) {
@@ -267,16 +289,20 @@ result<void> segment::append(bytes_view data, std::span<const batch_header> head
     const size_t n_offsets = offsets_.size();
     const size_t n_times = times_.size();
     const uint64_t saved_indexed_pos = last_indexed_pos_;
+    const size_t offsets_written = offsets_written_;
+    const size_t times_written = times_written_;
     const auto saved = std::make_tuple(time_count_, max_ts_, first_append_, first_max_ts_);
     auto rollback = [&](error e) -> result<void> {
         offsets_.resize(n_offsets);
         times_.resize(n_times);
         prefix_max_.resize(n_times);
         last_indexed_pos_ = saved_indexed_pos;
+        offsets_written_ = offsets_written;
+        times_written_ = times_written;
         std::tie(time_count_, max_ts_, first_append_, first_max_ts_) = saved;
         // A failed write may have left part of its bytes behind; cut every file back to where it was.
-        bool ok = log_->truncate(pos) && index_file_->truncate(n_offsets * offset_index_entry_size) &&
-                  time_file_->truncate(n_times * time_index_entry_size);
+        bool ok = log_->truncate(pos) && index_file_->truncate(offsets_written * offset_index_entry_size) &&
+                  time_file_->truncate(times_written * time_index_entry_size);
         if (!ok) broken_ = true;
         return unexpected(std::move(e));
     };
@@ -286,14 +312,9 @@ result<void> segment::append(bytes_view data, std::span<const batch_header> head
         add_entries(p, h, append_time);
         p += h.size_bytes();
     }
-    bytes buf;
-    if (offsets_.size() > n_offsets) {
-        for (size_t i = n_offsets; i < offsets_.size(); ++i) encode(buf, offsets_[i]);
-        if (auto w = index_file_->write_at(n_offsets * offset_index_entry_size, buf); !w) return rollback(w.error());
+    if (times_.size() - times_written_ >= index_write_batch) {
+        if (auto w = write_pending_indexes(); !w) return rollback(w.error());
     }
-    buf.clear();
-    for (size_t i = n_times; i < times_.size(); ++i) encode(buf, times_[i]);
-    if (auto w = time_file_->write_at(n_times * time_index_entry_size, buf); !w) return rollback(w.error());
     size_ = pos + data.size();
     next_ = headers.back().last() + 1;
     return {};
@@ -413,6 +434,7 @@ result<std::vector<uint64_t>> segment::batch_positions() {
 result<void> segment::sync_log() { return log_->sync(); }
 
 result<void> segment::sync_all() {
+    if (!sealed_) EDDY_TRY(write_pending_indexes());
     EDDY_TRY(log_->sync());
     EDDY_TRY(index_file_->sync());
     return time_file_->sync();

@@ -104,6 +104,10 @@ private:
     void rebuild_from(const std::vector<std::pair<uint64_t, batch_header>>& batches,
                       const std::vector<time_index_entry>& old_times);
     [[nodiscard]] result<void> rewrite_index_files();
+    // Writes the index entries appended since the last write. The active segment's index files lag its
+    // in-memory indexes by up to index_write_batch entries: recovery of an active segment rebuilds them
+    // from the log anyway, so writing each entry at once would only add two syscalls per append.
+    [[nodiscard]] result<void> write_pending_indexes();
     [[nodiscard]] result<batch_header> header_at(uint64_t pos);
     // The whole batches at the front of buf (read from position pos) whose last offset < limit; checks
     // their CRCs when configured.
@@ -132,6 +136,9 @@ private:
     // In memory only until seal(): one entry per batch.
     std::vector<time_index_entry> times_;
     std::vector<int64_t> prefix_max_;  // prefix maximum of times_[i].max_timestamp
+    // Entries of offsets_ / times_ already in the index files (the files hold exactly these).
+    size_t offsets_written_ = 0;
+    size_t times_written_ = 0;
     bool sealed_ = false;
     // Summaries kept after seal().
     size_t time_count_ = 0;

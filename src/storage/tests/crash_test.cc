@@ -98,13 +98,14 @@ TEST(crash_matrix, every_byte_boundary_of_the_unsynced_tail) {
 }
 
 TEST(crash_matrix, torn_time_index_is_rebuilt) {
+    // Enough unsynced batches that the lazily written index files get a write of their own.
     uint64_t tail = 0;
     const std::string tindex = io::join_path(dir, "00000000000000000000.timeindex");
     {
         io::fault_filesystem fs;
         io::manual_clock clock;
         auto l = *log::open(fs, clock, dir, {});
-        fill(*l, 4, 4);
+        fill(*l, 4, 70);
         tail = fs.unsynced_tail(tindex);
         ASSERT_GT(tail, 0u);
     }
@@ -116,7 +117,7 @@ TEST(crash_matrix, torn_time_index_is_rebuilt) {
         int64_t flushed = 0;
         {
             auto l = *log::open(fs, clock, dir, {});
-            all = fill(*l, 4, 4);
+            all = fill(*l, 4, 70);
             flushed = l->flushed_offset().value();
             fs.crash(io::fault_filesystem::torn_write{tindex, keep});
         }

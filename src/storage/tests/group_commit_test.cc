@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -65,6 +66,9 @@ TEST(group_commit, one_fsync_covers_everything_appended_meanwhile) {
     std::vector<int> acked;
     auto a1 = l->append(make_batch(1));
     gc.request(a1->last + 1, [&](result<void> r) { acked.push_back(r ? 1 : -1); });
+    // The fsync starts from the shard's queue, so producers runnable in the same turn can join it.
+    EXPECT_FALSE(gc.in_flight());
+    queued_hooks::run_one(h.shard);
     EXPECT_TRUE(gc.in_flight());
     // Five more producers append while the first fsync runs.
     for (int i = 2; i <= 6; ++i) {
@@ -79,6 +83,8 @@ TEST(group_commit, one_fsync_covers_everything_appended_meanwhile) {
     EXPECT_EQ(acked, std::vector<int>{1});
     EXPECT_EQ(l->flushed_offset(), offset{1});
     // The second fsync covers all five.
+    EXPECT_EQ(gc.fsyncs(), 1u);
+    queued_hooks::run_one(h.shard);
     EXPECT_EQ(gc.fsyncs(), 2u);
     queued_hooks::run_one(h.blocking);
     queued_hooks::run_one(h.shard);
@@ -86,6 +92,38 @@ TEST(group_commit, one_fsync_covers_everything_appended_meanwhile) {
     EXPECT_EQ(fs.file_syncs() - syncs_before, 2u);
     EXPECT_FALSE(gc.in_flight());
     EXPECT_TRUE(h.blocking.empty());
+}
+
+// Producers acknowledged by one fsync append again at once; the next fsync must cover all of them, not
+// just the first to come back (the start of an fsync is queued behind their continuations).
+TEST(group_commit, producers_acknowledged_together_share_the_next_fsync) {
+    io::fault_filesystem fs;
+    io::manual_clock clock;
+    auto l = *log::open(fs, clock, dir, {});
+    queued_hooks h;
+    group_commit gc(*l, h.run_blocking(), h.post_back());
+    int acks = 0;
+    std::function<void(int)> produce = [&](int round) {
+        auto a = l->append(make_batch(1));
+        ASSERT_TRUE(a);
+        gc.request(a->last + 1, [&, round](result<void> r) {
+            ASSERT_TRUE(r);
+            ++acks;
+            if (round == 0) produce(1);
+        });
+    };
+    for (int p = 0; p < 3; ++p) produce(0);
+    queued_hooks::run_one(h.shard);     // start: one fsync for the three
+    queued_hooks::run_one(h.blocking);
+    queued_hooks::run_one(h.shard);     // finish: three acks, each producer appends again
+    EXPECT_EQ(acks, 3);
+    EXPECT_EQ(gc.waiting(), 3u);
+    EXPECT_EQ(h.shard.size(), 1u);      // one start scheduled for all three
+    queued_hooks::run_one(h.shard);
+    queued_hooks::run_one(h.blocking);
+    queued_hooks::run_one(h.shard);
+    EXPECT_EQ(acks, 6);
+    EXPECT_EQ(gc.fsyncs(), 2u);
 }
 
 TEST(group_commit, fsync_failure_fails_every_waiter_and_stops_the_log) {
@@ -99,6 +137,8 @@ TEST(group_commit, fsync_failure_fails_every_waiter_and_stops_the_log) {
     gc.request(a1->last + 1, [&](result<void> r) { errors.push_back(r ? std::error_code{} : r.error().code); });
     auto a2 = l->append(make_batch(1));
     gc.request(a2->last + 1, [&](result<void> r) { errors.push_back(r ? std::error_code{} : r.error().code); });
+    queued_hooks::run_one(h.shard);  // the scheduled start: one fsync for both
+    EXPECT_TRUE(h.shard.empty());
     fs.fail_next_sync();
     queued_hooks::run_one(h.blocking);
     queued_hooks::run_one(h.shard);
