@@ -41,8 +41,11 @@ void add_kafka_services(runtime::service_registry& services, const config::serve
     auto groups = std::make_unique<coord::group_service>(shards, pool, fs, clock, std::move(go));
     server->set_groups(groups.get());
     services.add(std::move(broker));
-    services.add(std::move(groups));
+    // Groups after the listener, so they stop first: a JoinGroup/SyncGroup still waiting for other
+    // members is answered COORDINATOR_NOT_AVAILABLE and the listener's drain does not wait for it. Group
+    // requests that arrive before the group service has loaded get the same retriable answer.
     services.add(std::move(server));
+    services.add(std::move(groups));
 }
 
 }  // namespace eddy::app
