@@ -103,7 +103,10 @@ result<std::vector<record_view>> parse_records(bytes_view batch) {
     if (h.size_bytes() > batch.size()) return make_error(errc::corrupt_batch, "truncated batch");
     bytes_view rest = batch.subspan(batch_header_size, h.size_bytes() - batch_header_size);
     std::vector<record_view> out;
-    out.reserve(static_cast<size_t>(std::max(h.records_count, 0)));
+    // recordsCount comes from the client: never reserve more than the bytes can hold (a record takes at
+    // least 7 bytes), or a forged count would allocate gigabytes.
+    constexpr size_t min_record_bytes = 7;
+    out.reserve(std::min(static_cast<size_t>(std::max(h.records_count, 0)), rest.size() / min_record_bytes));
     while (!rest.empty()) {
         if (out.size() >= static_cast<size_t>(std::max(h.records_count, 0)))
             return make_error(errc::corrupt_batch, "more records than recordsCount {}", h.records_count);

@@ -95,6 +95,14 @@ TEST(record_batch, lying_counts_are_rejected) {
     EXPECT_EQ(validate_batch(with_field(b, 23, 1), validation::stored).error().code, errc::corrupt_batch);
 }
 
+// Found by record_batch_fuzz: a forged recordsCount made parsing reserve gigabytes (std::bad_alloc).
+TEST(record_batch, huge_forged_count_is_an_error_not_an_allocation) {
+    auto b = sample();
+    auto forged = with_field(with_field(b, 57, 0x7fffff00), 23, 0x7ffffeff);
+    EXPECT_EQ(validate_batch(forged, validation::producer).error().code, errc::corrupt_batch);
+    EXPECT_EQ(validate_batch(forged, validation::stored).error().code, errc::corrupt_batch);
+}
+
 TEST(record_batch, compressed_batches_checked_to_crc_only) {
     auto b = sample();
     store_be<int16_t>(b.data() + 21, 1);  // gzip: records are opaque now
