@@ -59,9 +59,17 @@ void crash_during_produce(uint32_t smp) {
                               {"message.timeout.ms", "45000"}, {"reconnect.backoff.ms", "20"},
                               {"reconnect.backoff.max.ms", "200"}},
                              install_delivery, &log);
+    // The writer keeps at most max_outstanding records unacknowledged, so the stream is sustained (the
+    // crash hits records in flight, not a queue filled up front). It serves delivery reports itself.
+    constexpr int64_t max_outstanding = 2000;
+    std::atomic<bool> stop_writer{false};
     std::thread writer([&] {
-        for (int i = 0; i < per_partition; ++i) {
+        int64_t sent = 0;
+        for (int i = 0; i < per_partition && !stop_writer; ++i) {
             for (int32_t p = 0; p < partitions; ++p) {
+                while (sent - log.delivered - log.failed >= max_outstanding && !stop_writer) {
+                    rd_kafka_poll(producer.get(), 5);
+                }
                 auto v = fmt::format("p{}-{:07}", p, i);
                 while (rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC("durable"), RD_KAFKA_V_PARTITION(p),
                                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
@@ -69,17 +77,31 @@ void crash_during_produce(uint32_t smp) {
                                          RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
                     rd_kafka_poll(producer.get(), 10);
                 }
+                ++sent;
                 rd_kafka_poll(producer.get(), 0);
             }
         }
     });
+    // Joins the writer on every exit path (a failed ASSERT returns early).
+    struct joiner {
+        std::thread& t;
+        std::atomic<bool>& stop;
+        ~joiner() {
+            stop = true;
+            if (t.joinable()) t.join();
+        }
+    } join_writer{writer, stop_writer};
     // Crash once a third of the stream is acknowledged, while the rest is in flight.
     auto until = clock::now() + 60s;
-    while (log.delivered < partitions * per_partition / 3 && clock::now() < until) std::this_thread::sleep_for(5ms);
+    while (log.delivered < partitions * per_partition / 3 && clock::now() < until) rd_kafka_poll(producer.get(), 5);
     ASSERT_GT(log.delivered.load(), 0) << server.log();
     server.kill9();
     int64_t acked_before_crash = log.delivered;
     ASSERT_TRUE(server.start()) << "restart after kill -9 failed:\n" << server.log();
+    until = clock::now() + 60s;
+    while (log.delivered + log.failed < partitions * per_partition && clock::now() < until) {
+        rd_kafka_poll(producer.get(), 5);
+    }
     writer.join();
     rd_kafka_flush(producer.get(), 60000);
     producer.reset();
