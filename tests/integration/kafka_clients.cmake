@@ -23,8 +23,8 @@ eddy_test(eddy_cli_client_test SOURCES cli_client_test.cc DEPS eddy_kafka_it_sup
 find_program(NODE_PROGRAM node)
 if(NODE_PROGRAM)
   add_test(NAME js_clients_setup COMMAND ${PROJECT_SOURCE_DIR}/scripts/setup-js-clients)
-  set_tests_properties(js_clients_setup PROPERTIES FIXTURES_SETUP js_clients LABELS integration TIMEOUT 900)
-  foreach(client kafkajs)
+  set_tests_properties(js_clients_setup PROPERTIES FIXTURES_SETUP js_clients LABELS integration TIMEOUT 1800)
+  foreach(client kafkajs confluent)
     add_test(NAME js_${client} COMMAND ${NODE_PROGRAM} --test ${PROJECT_SOURCE_DIR}/tests/clients/${client}.test.mjs)
     set_tests_properties(js_${client} PROPERTIES FIXTURES_REQUIRED js_clients LABELS integration TIMEOUT 120
                          ENVIRONMENT "EDDY_BINARY=$<TARGET_FILE:eddy>")
