@@ -28,14 +28,55 @@ constexpr std::array<std::array<uint32_t, 256>, 8> make_tables() {
 constexpr auto tables = make_tables();
 
 #if defined(__x86_64__)
+// Long inputs run as three interleaved streams of stripe bytes each, hiding the crc32 instruction's
+// 3-cycle latency (about 3x the speed of one stream), then combine: the CRC state is linear in GF(2),
+// so state(A||B) = shift(state(A), |B|) ^ state_from_zero(B), where shift appends |B| zero bytes.
+constexpr size_t stripe = 512;
+
+// shift_tables[k][v]: the raw state v << 8k advanced over `stripe` zero bytes.
+std::array<std::array<uint32_t, 256>, 4> make_shift_tables() {
+    std::array<std::array<uint32_t, 256>, 4> t{};
+    for (size_t k = 0; k < 4; ++k) {
+        for (uint32_t v = 0; v < 256; ++v) {
+            uint32_t c = v << (8 * k);
+            for (size_t i = 0; i < stripe; ++i) c = (c >> 8) ^ tables[0][c & 0xff];
+            t[k][v] = c;
+        }
+    }
+    return t;
+}
+const auto shift_tables = make_shift_tables();
+
+inline uint32_t shift_stripe(uint32_t c) {
+    return shift_tables[0][c & 0xff] ^ shift_tables[1][(c >> 8) & 0xff] ^ shift_tables[2][(c >> 16) & 0xff] ^
+           shift_tables[3][c >> 24];
+}
+
 __attribute__((target("sse4.2"))) uint32_t extend_hw(uint32_t crc, const uint8_t* p, size_t n) {
     uint64_t c = ~crc;
     while (n > 0 && (reinterpret_cast<uintptr_t>(p) & 7) != 0) {
         c = _mm_crc32_u8(static_cast<uint32_t>(c), *p++);
         --n;
     }
-    // Three independent streams hide the instruction's 3-cycle latency on long inputs would be faster;
-    // one stream already runs at several GB/s, well above what the log needs.
+    while (n >= 3 * stripe) {
+        uint64_t c1 = 0;
+        uint64_t c2 = 0;
+        for (size_t i = 0; i < stripe; i += 8) {
+            uint64_t w0;
+            uint64_t w1;
+            uint64_t w2;
+            std::memcpy(&w0, p + i, 8);
+            std::memcpy(&w1, p + stripe + i, 8);
+            std::memcpy(&w2, p + 2 * stripe + i, 8);
+            c = _mm_crc32_u64(c, w0);
+            c1 = _mm_crc32_u64(c1, w1);
+            c2 = _mm_crc32_u64(c2, w2);
+        }
+        c = shift_stripe(shift_stripe(static_cast<uint32_t>(c)) ^ static_cast<uint32_t>(c1)) ^
+            static_cast<uint32_t>(c2);
+        p += 3 * stripe;
+        n -= 3 * stripe;
+    }
     while (n >= 8) {
         uint64_t w;
         std::memcpy(&w, p, 8);

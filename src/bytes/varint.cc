@@ -1,8 +1,10 @@
 #include "bytes/varint.h"
 
+#include <algorithm>
+
 namespace eddy::varint {
 
-std::optional<decoded64> decode_unsigned(bytes_view in, size_t max_len) {
+std::optional<decoded64> decode_unsigned_slow(bytes_view in, size_t max_len) {
     uint64_t v = 0;
     size_t limit = std::min(in.size(), max_len);
     for (size_t i = 0; i < limit; ++i) {
@@ -36,18 +38,6 @@ size_t encode_unsigned(bytes& out, uint64_t v) {
     }
     out.push_back(static_cast<uint8_t>(v));
     return n + 1;
-}
-
-std::optional<decoded_signed> decode_varint(bytes_view in) {
-    auto d = decode_unsigned(in, max_len32);
-    if (!d) return std::nullopt;
-    return decoded_signed{static_cast<int32_t>(zigzag_decode(d->value)), d->length};
-}
-
-std::optional<decoded_signed> decode_varlong(bytes_view in) {
-    auto d = decode_unsigned(in, max_len64);
-    if (!d) return std::nullopt;
-    return decoded_signed{zigzag_decode(d->value), d->length};
 }
 
 size_t encode_varint(bytes& out, int32_t v) {

@@ -19,8 +19,15 @@ struct decoded64 {
     size_t length;  // bytes consumed
 };
 
-// Unsigned LEB128 of at most max_len bytes. nullopt on truncation or overlong input.
-[[nodiscard]] std::optional<decoded64> decode_unsigned(bytes_view in, size_t max_len = max_len64);
+// The general case of decode_unsigned (more than one byte, or malformed input).
+[[nodiscard]] std::optional<decoded64> decode_unsigned_slow(bytes_view in, size_t max_len);
+
+// Unsigned LEB128 of at most max_len bytes. nullopt on truncation or overlong input. Inline with a
+// one-byte fast path: record framing is mostly small values, decoded several times per record.
+[[nodiscard]] inline std::optional<decoded64> decode_unsigned(bytes_view in, size_t max_len = max_len64) {
+    if (!in.empty() && in[0] < 0x80) return decoded64{in[0], 1};
+    return decode_unsigned_slow(in, max_len);
+}
 // Appends the encoding of v; returns the number of bytes written.
 size_t encode_unsigned(bytes& out, uint64_t v);
 [[nodiscard]] size_t unsigned_size(uint64_t v);
@@ -37,8 +44,16 @@ struct decoded_signed {
     size_t length;
 };
 // Zig-zag varint (int32 range, at most 5 bytes) and varlong (at most 10 bytes).
-[[nodiscard]] std::optional<decoded_signed> decode_varint(bytes_view in);
-[[nodiscard]] std::optional<decoded_signed> decode_varlong(bytes_view in);
+[[nodiscard]] inline std::optional<decoded_signed> decode_varint(bytes_view in) {
+    auto d = decode_unsigned(in, max_len32);
+    if (!d) return std::nullopt;
+    return decoded_signed{static_cast<int32_t>(zigzag_decode(d->value)), d->length};
+}
+[[nodiscard]] inline std::optional<decoded_signed> decode_varlong(bytes_view in) {
+    auto d = decode_unsigned(in, max_len64);
+    if (!d) return std::nullopt;
+    return decoded_signed{zigzag_decode(d->value), d->length};
+}
 size_t encode_varint(bytes& out, int32_t v);
 size_t encode_varlong(bytes& out, int64_t v);
 [[nodiscard]] inline size_t varlong_size(int64_t v) { return unsigned_size(zigzag_encode(v)); }

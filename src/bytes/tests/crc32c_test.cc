@@ -16,7 +16,7 @@ TEST(crc32c, known_vectors) {
 
 TEST(crc32c, hardware_matches_portable_and_extends) {
     std::mt19937 rng(7);
-    for (size_t len : {0u, 1u, 7u, 8u, 9u, 63u, 64u, 1000u, 4099u}) {
+    for (size_t len : {0u, 1u, 7u, 8u, 9u, 63u, 64u, 1000u, 1535u, 1536u, 1537u, 4099u, 20000u}) {
         bytes data(len);
         for (auto& b : data) b = static_cast<uint8_t>(rng());
         for (size_t off : {0u, 1u, 3u}) {
