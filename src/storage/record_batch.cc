@@ -98,24 +98,40 @@ result<void> check_counts(const batch_header& h, validation mode) {
 
 }  // namespace
 
-result<std::vector<record_view>> parse_records(bytes_view batch) {
-    EDDY_TRY_ASSIGN(auto h, parse_header(batch));
+namespace {
+
+// Walks the records of a batch whose header h was parsed from it, calling fn(index, record) for each;
+// checks that exactly recordsCount records fill the batch. fn returns result<void>.
+template <typename F>
+result<void> for_each_record(bytes_view batch, const batch_header& h, F&& fn) {
     if (h.size_bytes() > batch.size()) return make_error(errc::corrupt_batch, "truncated batch");
     bytes_view rest = batch.subspan(batch_header_size, h.size_bytes() - batch_header_size);
+    const size_t count = static_cast<size_t>(std::max(h.records_count, 0));
+    size_t n = 0;
+    while (!rest.empty()) {
+        if (n >= count) return make_error(errc::corrupt_batch, "more records than recordsCount {}", h.records_count);
+        EDDY_TRY_ASSIGN(auto r, parse_record(rest));
+        rest = rest.subspan(r.raw.size());
+        EDDY_TRY(fn(n, r));
+        ++n;
+    }
+    if (n != count) return make_error(errc::corrupt_batch, "recordsCount {} but {} records", h.records_count, n);
+    return {};
+}
+
+}  // namespace
+
+result<std::vector<record_view>> parse_records(bytes_view batch) {
+    EDDY_TRY_ASSIGN(auto h, parse_header(batch));
     std::vector<record_view> out;
     // recordsCount comes from the client: never reserve more than the bytes can hold (a record takes at
     // least 7 bytes), or a forged count would allocate gigabytes.
     constexpr size_t min_record_bytes = 7;
-    out.reserve(std::min(static_cast<size_t>(std::max(h.records_count, 0)), rest.size() / min_record_bytes));
-    while (!rest.empty()) {
-        if (out.size() >= static_cast<size_t>(std::max(h.records_count, 0)))
-            return make_error(errc::corrupt_batch, "more records than recordsCount {}", h.records_count);
-        EDDY_TRY_ASSIGN(auto r, parse_record(rest));
-        rest = rest.subspan(r.raw.size());
+    out.reserve(std::min(static_cast<size_t>(std::max(h.records_count, 0)), batch.size() / min_record_bytes));
+    EDDY_TRY(for_each_record(batch, h, [&](size_t, const record_view& r) -> result<void> {
         out.push_back(r);
-    }
-    if (out.size() != static_cast<size_t>(h.records_count))
-        return make_error(errc::corrupt_batch, "recordsCount {} but {} records", h.records_count, out.size());
+        return {};
+    }));
     return out;
 }
 
@@ -130,14 +146,15 @@ result<batch_header> validate_batch(bytes_view data, validation mode, size_t max
     if (crc != h.crc) return make_error(errc::crc_mismatch, "stored {:#010x}, computed {:#010x}", h.crc, crc);
     EDDY_TRY(check_counts(h, mode));
     if (h.is_compressed()) return h;
-    EDDY_TRY_ASSIGN(auto records, parse_records(batch));
+    // Validation walks the records without keeping them: it runs on every produced batch.
     int64_t prev = -1;
-    for (size_t i = 0; i < records.size(); ++i) {
-        int64_t d = records[i].offset_delta;
+    EDDY_TRY(for_each_record(batch, h, [&](size_t i, const record_view& r) -> result<void> {
+        int64_t d = r.offset_delta;
         bool ok = mode == validation::producer ? d == static_cast<int64_t>(i) : (d > prev && d <= h.last_offset_delta);
         if (!ok) return make_error(errc::corrupt_batch, "record {} has offset delta {}", i, d);
         prev = d;
-    }
+        return {};
+    }));
     return h;
 }
 
