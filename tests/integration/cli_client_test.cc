@@ -7,25 +7,15 @@
 #include <gtest/gtest.h>
 
 #include "eddy_server.h"
+#include "shared_server_test.h"
 
 namespace eddy::testing {
 namespace {
 
 using namespace std::chrono_literals;
 
-class cli_client_test : public ::testing::Test {
+class cli_client_test : public shared_server_test {
 protected:
-    static void SetUpTestSuite() {
-        server_ = new eddy_server();
-        ASSERT_TRUE(server_->start()) << "eddy serve did not become ready:\n" << server_->log();
-    }
-    static void TearDownTestSuite() {
-        delete server_;
-        server_ = nullptr;
-    }
-    void TearDown() override {
-        if (HasFailure()) std::fprintf(stderr, "server log:\n%s\n", server_->log().c_str());
-    }
     // `eddy <args> --bootstrap B`; stderr is kept apart when stdout_only.
     static std::pair<int, std::string> eddy(const std::string& args, bool stdout_only = false) {
         return run_shell(fmt::format("{} {} --bootstrap {}{}", EDDY_BINARY, args, server_->bootstrap(),
@@ -37,10 +27,7 @@ protected:
                                      server_->bootstrap()),
                          30s);
     }
-    static eddy_server* server_;
 };
-
-eddy_server* cli_client_test::server_ = nullptr;
 
 std::vector<std::string> sorted_lines(const std::string& s) {
     std::vector<std::string> out;

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "eddy_server.h"
+#include "shared_server_test.h"
 #include "rdkafka_util.h"
 
 namespace eddy::testing {
@@ -17,19 +18,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class kcat_test : public ::testing::Test {
+class kcat_test : public shared_server_test {
 protected:
-    static void SetUpTestSuite() {
-        server_ = new eddy_server();
-        ASSERT_TRUE(server_->start()) << "eddy serve did not become ready:\n" << server_->log();
-    }
-    static void TearDownTestSuite() {
-        delete server_;
-        server_ = nullptr;
-    }
-    void TearDown() override {
-        if (HasFailure()) std::fprintf(stderr, "server log:\n%s\n", server_->log().c_str());
-    }
 
     // kcat with the broker and quiet logging; args are appended unquoted (callers quote).
     std::string kcat(const std::string& args) const {
@@ -51,12 +41,9 @@ protected:
         ASSERT_EQ(rk::create_topic(server_->bootstrap(), topic, partitions), RD_KAFKA_RESP_ERR_NO_ERROR);
     }
 
-    static eddy_server* server_;
     scratch_dir dir_;
     int inputs_ = 0;
 };
-
-eddy_server* kcat_test::server_ = nullptr;
 
 std::vector<std::string> numbered(const std::string& prefix, int n) {
     std::vector<std::string> out;
