@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "coord/broker.h"
+#include "kafka/server/errors.h"
 
 namespace eddy::kafka::server {
 
@@ -19,6 +20,19 @@ struct config_value {
 
 inline constexpr int8_t resource_topic = 2;
 inline constexpr int8_t resource_broker = 4;
+
+// Starts the response entry `out` for one resource of an AlterConfigs or IncrementalAlterConfigs request.
+// Only topics can be altered (broker settings are static): returns false with INVALID_REQUEST set otherwise.
+template <typename Out, typename Resource>
+[[nodiscard]] bool begin_topic_resource(Out& out, const Resource& res) {
+    out.resource_type = res.resource_type;
+    out.resource_name = res.resource_name;
+    out.error_message = std::nullopt;
+    if (res.resource_type == resource_topic) return true;
+    out.error_code = kerr::invalid_request;
+    out.error_message = "only topic configs can be altered";
+    return false;
+}
 
 // Every known topic config, overrides applied, sorted by name.
 [[nodiscard]] std::vector<config_value> topic_configs(const coord::broker_options& defaults, const coord::topic_info& t);

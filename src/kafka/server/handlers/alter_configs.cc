@@ -19,14 +19,7 @@ struct alter_configs_handler {
         response resp;
         for (auto& res : req.resources) {
             auto& out = resp.responses.emplace_back();
-            out.resource_type = res.resource_type;
-            out.resource_name = res.resource_name;
-            out.error_message = std::nullopt;
-            if (res.resource_type != resource_topic) {
-                out.error_code = kerr::invalid_request;
-                out.error_message = "only topic configs can be altered";
-                continue;
-            }
+            if (!begin_topic_resource(out, res)) continue;
             coord::config_entries entries;
             for (auto& c : res.configs) {
                 if (c.value) entries.emplace_back(c.name, *c.value);

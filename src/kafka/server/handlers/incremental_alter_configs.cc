@@ -22,14 +22,7 @@ struct incremental_alter_configs_handler {
         response resp;
         for (auto& res : req.resources) {
             auto& out = resp.responses.emplace_back();
-            out.resource_type = res.resource_type;
-            out.resource_name = res.resource_name;
-            out.error_message = std::nullopt;
-            if (res.resource_type != resource_topic) {
-                out.error_code = kerr::invalid_request;
-                out.error_message = "only topic configs can be altered";
-                continue;
-            }
+            if (!begin_topic_resource(out, res)) continue;
             std::vector<coord::config_change> changes;
             bool bad = false;
             for (auto& c : res.configs) {
