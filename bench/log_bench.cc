@@ -7,6 +7,7 @@
 //           `always` each waits for group commit before its next append, as a produce with acks=all does).
 //   read:   sequential read of the whole log through log::read (1 MiB budget) vs pread of the same bytes.
 // Output: one table row per scenario with MB/s, records/s, fsyncs and the ratio to the baseline.
+// --sizes, --policies, --appenders and --no-read narrow the run to some scenarios (profiling).
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -46,6 +47,8 @@ struct options {
     std::chrono::milliseconds always_time{3000};     // `always` runs are time-bounded instead
     std::vector<int> appenders{1, 8, 64};
     std::vector<size_t> record_sizes{100, 1024};
+    std::vector<std::string> policies{"never", "interval:100", "always"};
+    bool read = true;
 };
 
 // A realistic producer batch: as many records of record_size as fit in ~16 KiB.
@@ -184,7 +187,7 @@ int run(const options& opt) {
     for (size_t size : opt.record_sizes) {
         bytes batch = make_batch(size);
         size_t recs = records_in(batch);
-        for (auto pol : {"never", "interval:100", "always"}) {
+        for (const auto& pol : opt.policies) {
             auto policy = *storage::flush_policy::parse(pol);
             for (int a : opt.appenders) {
                 bool always = policy.mode == storage::flush_policy::kind::always;
@@ -203,6 +206,7 @@ int run(const options& opt) {
                 print_row(fmt::format("append {}B {} x{}", size, pol, a), e, b, recs);
             }
         }
+        if (!opt.read) continue;
         // Read back what the last `never` run left behind? The last run was `always`; write a fresh log.
         auto never = *storage::flush_policy::parse("never");
         (void)run_eddy_append(shards, pool, opt, batch, never, 1);
@@ -222,6 +226,24 @@ int run(const options& opt) {
 }  // namespace
 }  // namespace eddy::bench
 
+namespace {
+
+// "a,b,c" -> {parse("a"), parse("b"), parse("c")}
+template <typename T, typename F>
+std::vector<T> split(const std::string& list, F parse) {
+    std::vector<T> out;
+    size_t from = 0;
+    while (from <= list.size()) {
+        size_t comma = std::min(list.find(',', from), list.size());
+        std::string item = list.substr(from, comma - from);
+        if (!item.empty()) out.push_back(parse(item));
+        from = comma + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     eddy::bench::options opt;
     for (int i = 1; i < argc; ++i) {
@@ -231,12 +253,18 @@ int main(int argc, char** argv) {
         else if (a == "--runs") opt.runs = std::stoi(next());
         else if (a == "--mib") opt.bytes_per_run = std::stoull(next()) << 20;
         else if (a == "--always-ms") opt.always_time = std::chrono::milliseconds(std::stoi(next()));
+        else if (a == "--sizes") opt.record_sizes = split<size_t>(next(), [](auto& v) { return std::stoul(v); });
+        else if (a == "--appenders") opt.appenders = split<int>(next(), [](auto& v) { return std::stoi(v); });
+        else if (a == "--policies") opt.policies = split<std::string>(next(), [](auto& v) { return v; });
+        else if (a == "--no-read") opt.read = false;
         else if (a == "--quick") {
             opt.runs = 1;
             opt.bytes_per_run = 32ull << 20;
             opt.always_time = std::chrono::milliseconds(500);
         } else {
-            fmt::print(stderr, "usage: eddy_log_bench [--dir D] [--runs N] [--mib M] [--always-ms T] [--quick]\n");
+            fmt::print(stderr, "usage: eddy_log_bench [--dir D] [--runs N] [--mib M] [--always-ms T] [--quick]\n"
+                               "                      [--sizes 100,1024] [--policies never,interval:100,always]\n"
+                               "                      [--appenders 1,8,64] [--no-read]\n");
             return 2;
         }
     }

@@ -35,49 +35,104 @@ result<batch_header> parse_header(bytes_view d) {
 
 namespace {
 
-// Reads one record at in; returns it and the bytes consumed (length prefix included).
-result<record_view> parse_record(bytes_view in) {
-    auto len = varint::decode_varint(in);
-    if (!len || len->value < 0 || static_cast<uint64_t>(len->value) > in.size() - len->length)
-        return make_error(errc::corrupt_batch, "bad record length");
-    record_view r;
-    r.raw = in.first(len->length + static_cast<size_t>(len->value));
-    bytes_view b = r.raw.subspan(len->length);
-    auto take_varint = [&](bool is_long) -> std::optional<int64_t> {
-        auto v = is_long ? varint::decode_varlong(b) : varint::decode_varint(b);
-        if (!v) return std::nullopt;
-        b = b.subspan(v->length);
-        return v->value;
-    };
-    auto take_bytes = [&](std::optional<bytes_view>& out) -> bool {
-        auto n = take_varint(false);
-        if (!n || *n < -1) return false;
-        if (*n == -1) {
-            out.reset();
+// Record framing, decoded straight from pointers: every append walks each record of the batch, so the
+// varints take an inline path for one and two bytes (framing values are mostly below 2^14) and only
+// longer or malformed ones go to varint::decode_unsigned_slow. Nothing is allocated, and everything is
+// inlined into the walks so their cursors stay in registers.
+//
+// Zig-zag varints are read as their raw unsigned value u: a 5-byte varint is < 2^32, so its int32 value
+// is u / 2 when u is even (>= 0) and -(u + 1) / 2 when odd (-1 only for u == 1). The walks compare raw
+// values and so decode only what they need.
+
+// An unsigned LEB128 of at most max_len bytes in [p, end); advances p. False when truncated or overlong.
+[[gnu::always_inline]] inline bool take_unsigned(const uint8_t*& p, const uint8_t* end, size_t max_len, uint64_t& v) {
+    if (p < end) [[likely]] {
+        const uint8_t b0 = p[0];
+        if (b0 < 0x80) {
+            v = b0;
+            p += 1;
             return true;
         }
-        if (static_cast<uint64_t>(*n) > b.size()) return false;
-        out = b.first(static_cast<size_t>(*n));
-        b = b.subspan(static_cast<size_t>(*n));
-        return true;
-    };
-    if (b.empty()) return make_error(errc::corrupt_batch, "empty record");
-    b = b.subspan(1);  // attributes (unused in v2)
-    auto ts = take_varint(true);
-    auto od = take_varint(false);
-    if (!ts || !od) return make_error(errc::corrupt_batch, "bad record timestamp/offset delta");
-    r.timestamp_delta = *ts;
-    r.offset_delta = static_cast<int32_t>(*od);
-    if (!take_bytes(r.key) || !take_bytes(r.value)) return make_error(errc::corrupt_batch, "bad record key/value");
-    auto hc = take_varint(false);
-    if (!hc || *hc < 0) return make_error(errc::corrupt_batch, "bad record header count");
-    r.header_count = static_cast<int32_t>(*hc);
-    for (int64_t i = 0; i < *hc; ++i) {
-        std::optional<bytes_view> hk, hv;
-        if (!take_bytes(hk) || !hk || !take_bytes(hv)) return make_error(errc::corrupt_batch, "bad record header");
+        if (end - p >= 2 && p[1] < 0x80) {
+            v = (b0 & 0x7fu) | (uint64_t{p[1]} << 7);
+            p += 2;
+            return true;
+        }
     }
-    if (!b.empty()) return make_error(errc::corrupt_batch, "record has {} trailing bytes", b.size());
-    return r;
+    auto d = varint::decode_unsigned_slow(bytes_view(p, static_cast<size_t>(end - p)), max_len);
+    if (!d) return false;
+    v = d->value;
+    p += d->length;
+    return true;
+}
+
+// A length-prefixed byte string in [p, end): length -1 is null (allowed only when nullable, and then
+// out is reset), other lengths must be >= 0 and in bounds. Advances p past it.
+[[gnu::always_inline]] inline bool take_bytes(const uint8_t*& p, const uint8_t* end, bool nullable,
+                                              std::optional<bytes_view>& out) {
+    uint64_t u;
+    if (!take_unsigned(p, end, varint::max_len32, u)) return false;
+    if (u & 1) {
+        out.reset();
+        return u == 1 && nullable;
+    }
+    if ((u >> 1) > static_cast<uint64_t>(end - p)) return false;
+    out = bytes_view(p, u >> 1);
+    p += u >> 1;
+    return true;
+}
+
+// Decodes the record at p, whose bytes must lie within [p, end): length prefix >= 1 and in bounds,
+// attributes, timestampDelta, offsetDelta, key, value, headers (non-null keys), nothing left over.
+// Advances p past it; returns nullptr, or why the record is malformed. Fields r does not keep are
+// dropped by the compiler once this is inlined.
+[[gnu::always_inline]] inline const char* decode_record(const uint8_t*& p, const uint8_t* end, record_view& r) {
+    const uint8_t* const begin = p;
+    uint64_t u;
+    if (!take_unsigned(p, end, varint::max_len32, u) || u < 2 || (u & 1) || (u >> 1) > static_cast<uint64_t>(end - p))
+        return "bad record length";
+    const uint8_t* const rec_end = p + (u >> 1);
+    r.raw = bytes_view(begin, rec_end);
+    // The fields have their own cursor and p moves on by the length alone, so the next record's
+    // decoding need not wait for this one's fields (the CPU overlaps them).
+    const uint8_t* q = p + 1;  // attributes (unused in v2)
+    p = rec_end;
+    uint64_t ts;
+    if (!take_unsigned(q, rec_end, varint::max_len64, ts) || !take_unsigned(q, rec_end, varint::max_len32, u))
+        return "bad record timestamp/offset delta";
+    r.timestamp_delta = varint::zigzag_decode(ts);
+    r.offset_delta = static_cast<int32_t>(varint::zigzag_decode(u));
+    if (!take_bytes(q, rec_end, true, r.key) || !take_bytes(q, rec_end, true, r.value)) return "bad record key/value";
+    if (!take_unsigned(q, rec_end, varint::max_len32, u) || (u & 1)) return "bad record header count";
+    r.header_count = static_cast<int32_t>(u >> 1);
+    std::optional<bytes_view> field;
+    for (uint64_t i = u >> 1; i > 0; --i) {
+        if (!take_bytes(q, rec_end, false, field) || !take_bytes(q, rec_end, true, field)) return "bad record header";
+    }
+    if (q != rec_end) return "record has trailing bytes";
+    return nullptr;
+}
+
+// The framing check of validate_batch: decode_record's rules for every record, the offset delta rule
+// of mode, and exactly recordsCount records filling the batch. REQUIRES: check_counts(h, mode) passed.
+result<void> check_records(bytes_view batch, const batch_header& h, validation mode) {
+    const uint8_t* p = batch.data() + batch_header_size;
+    const uint8_t* const end = batch.data() + h.size_bytes();
+    const uint64_t count = static_cast<uint64_t>(h.records_count);
+    int64_t prev = -1;
+    uint64_t n = 0;
+    record_view r;
+    for (; p != end; ++n) {
+        if (n >= count) return make_error(errc::corrupt_batch, "more records than recordsCount {}", h.records_count);
+        if (const char* why = decode_record(p, end, r)) return make_error(errc::corrupt_batch, "record {}: {}", n, why);
+        // Producer: deltas are exactly 0..n-1. Stored (compaction leaves gaps): increasing, <= lastOffsetDelta.
+        const int64_t d = r.offset_delta;
+        if (mode == validation::producer ? d != static_cast<int64_t>(n) : (d <= prev || d > h.last_offset_delta))
+            return make_error(errc::corrupt_batch, "record {} has offset delta {}", n, d);
+        prev = d;
+    }
+    if (n != count) return make_error(errc::corrupt_batch, "recordsCount {} but {} records", h.records_count, n);
+    return {};
 }
 
 result<void> check_counts(const batch_header& h, validation mode) {
@@ -98,40 +153,23 @@ result<void> check_counts(const batch_header& h, validation mode) {
 
 }  // namespace
 
-namespace {
-
-// Walks the records of a batch whose header h was parsed from it, calling fn(index, record) for each;
-// checks that exactly recordsCount records fill the batch. fn returns result<void>.
-template <typename F>
-result<void> for_each_record(bytes_view batch, const batch_header& h, F&& fn) {
-    if (h.size_bytes() > batch.size()) return make_error(errc::corrupt_batch, "truncated batch");
-    bytes_view rest = batch.subspan(batch_header_size, h.size_bytes() - batch_header_size);
-    const size_t count = static_cast<size_t>(std::max(h.records_count, 0));
-    size_t n = 0;
-    while (!rest.empty()) {
-        if (n >= count) return make_error(errc::corrupt_batch, "more records than recordsCount {}", h.records_count);
-        EDDY_TRY_ASSIGN(auto r, parse_record(rest));
-        rest = rest.subspan(r.raw.size());
-        EDDY_TRY(fn(n, r));
-        ++n;
-    }
-    if (n != count) return make_error(errc::corrupt_batch, "recordsCount {} but {} records", h.records_count, n);
-    return {};
-}
-
-}  // namespace
-
 result<std::vector<record_view>> parse_records(bytes_view batch) {
     EDDY_TRY_ASSIGN(auto h, parse_header(batch));
+    if (h.size_bytes() > batch.size()) return make_error(errc::corrupt_batch, "truncated batch");
+    const size_t count = static_cast<size_t>(std::max(h.records_count, 0));
     std::vector<record_view> out;
     // recordsCount comes from the client: never reserve more than the bytes can hold (a record takes at
     // least 7 bytes), or a forged count would allocate gigabytes.
     constexpr size_t min_record_bytes = 7;
-    out.reserve(std::min(static_cast<size_t>(std::max(h.records_count, 0)), batch.size() / min_record_bytes));
-    EDDY_TRY(for_each_record(batch, h, [&](size_t, const record_view& r) -> result<void> {
-        out.push_back(r);
-        return {};
-    }));
+    out.reserve(std::min(count, batch.size() / min_record_bytes));
+    const uint8_t* p = batch.data() + batch_header_size;
+    const uint8_t* const end = batch.data() + h.size_bytes();
+    while (p != end) {
+        if (out.size() >= count) return make_error(errc::corrupt_batch, "more records than recordsCount {}", h.records_count);
+        if (const char* why = decode_record(p, end, out.emplace_back()))
+            return make_error(errc::corrupt_batch, "record {}: {}", out.size() - 1, why);
+    }
+    if (out.size() != count) return make_error(errc::corrupt_batch, "recordsCount {} but {} records", h.records_count, out.size());
     return out;
 }
 
@@ -146,15 +184,7 @@ result<batch_header> validate_batch(bytes_view data, validation mode, size_t max
     if (crc != h.crc) return make_error(errc::crc_mismatch, "stored {:#010x}, computed {:#010x}", h.crc, crc);
     EDDY_TRY(check_counts(h, mode));
     if (h.is_compressed()) return h;
-    // Validation walks the records without keeping them: it runs on every produced batch.
-    int64_t prev = -1;
-    EDDY_TRY(for_each_record(batch, h, [&](size_t i, const record_view& r) -> result<void> {
-        int64_t d = r.offset_delta;
-        bool ok = mode == validation::producer ? d == static_cast<int64_t>(i) : (d > prev && d <= h.last_offset_delta);
-        if (!ok) return make_error(errc::corrupt_batch, "record {} has offset delta {}", i, d);
-        prev = d;
-        return {};
-    }));
+    EDDY_TRY(check_records(batch, h, mode));
     return h;
 }
 

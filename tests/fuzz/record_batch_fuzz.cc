@@ -1,11 +1,15 @@
 // Fuzzes RecordBatch v2 validation and record parsing (storage/record_batch.h) and the decompression of
 // batch payloads (bytes/compression.h). Half of the inputs get their CRC fixed up first, so the fuzzer
-// reaches the record framing instead of stopping at the checksum.
+// reaches the record framing instead of stopping at the checksum. Differential: validate_batch must
+// accept exactly what the plain reference of storage/tests/reference_framing.h accepts, and
+// parse_records must read every uncompressed batch it accepts.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 
 #include "bytes/compression.h"
 #include "storage/record_batch.h"
+#include "storage/tests/reference_framing.h"
 
 using namespace eddy;
 
@@ -16,10 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (fix_crc && batch.size() >= storage::batch_header_size) storage::update_crc(batch);
     for (auto mode : {storage::validation::producer, storage::validation::stored}) {
         auto h = storage::validate_batch(batch, mode, 1 << 20);
+        if (h.has_value() != storage::testing::reference_accepts(batch, mode, 1 << 20)) std::abort();
         if (!h) continue;
         if (!h->is_compressed()) {
             auto records = storage::parse_records(bytes_view(batch).first(h->size_bytes()));
-            (void)records;
+            if (!records || records->size() != static_cast<size_t>(h->records_count)) std::abort();
         } else if (auto codec = compression_from_attributes(h->attributes)) {
             bytes_view payload = bytes_view(batch).subspan(storage::batch_header_size,
                                                            h->size_bytes() - storage::batch_header_size);

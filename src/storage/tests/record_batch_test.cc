@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "bytes/varint.h"
 #include "storage/errc.h"
 #include "storage/record_batch.h"
+#include "storage/tests/reference_framing.h"
 
 namespace eddy::storage {
 namespace {
@@ -135,6 +138,168 @@ TEST(record_batch, rebuild_keeps_offsets_and_drops_records) {
     EXPECT_EQ(nrs[0].offset_delta, 1);
     EXPECT_EQ(as_string_view(*nrs[1].key), "k3");
     EXPECT_FALSE(validate_batch(nb, validation::producer));
+}
+
+// Raw record bytes for framing tests: the length prefix (zig-zag varint) then the body as given.
+bytes framed(const bytes& body, std::optional<int32_t> length = std::nullopt) {
+    bytes out;
+    varint::encode_varint(out, length.value_or(static_cast<int32_t>(body.size())));
+    out.insert(out.end(), body.begin(), body.end());
+    return out;
+}
+
+// A record body: attributes, timestampDelta, offsetDelta, key, value, headers (nullopt = null; lengths
+// may be forced to lie).
+struct body_spec {
+    int64_t timestamp_delta = 0;
+    int32_t offset_delta = 0;
+    std::optional<std::string> key = "k";
+    std::optional<std::string> value = "v";
+    std::vector<std::pair<std::optional<std::string>, std::optional<std::string>>> headers;
+    std::optional<int32_t> header_count;  // overrides headers.size()
+};
+
+void put_string(bytes& out, const std::optional<std::string>& s) {
+    varint::encode_varint(out, s ? static_cast<int32_t>(s->size()) : -1);
+    if (s) out.insert(out.end(), s->begin(), s->end());
+}
+
+bytes body(const body_spec& b) {
+    bytes out{0};
+    varint::encode_varlong(out, b.timestamp_delta);
+    varint::encode_varint(out, b.offset_delta);
+    put_string(out, b.key);
+    put_string(out, b.value);
+    varint::encode_varint(out, b.header_count.value_or(static_cast<int32_t>(b.headers.size())));
+    for (auto& [k, v] : b.headers) {
+        put_string(out, k);
+        put_string(out, v);
+    }
+    return out;
+}
+
+// A batch of raw records (offsets 0..n-1 claimed by the header), CRC correct.
+bytes batch_of(const std::vector<bytes>& records) {
+    batch_header h;
+    h.last_offset_delta = static_cast<int32_t>(records.size()) - 1;
+    std::vector<bytes_view> views(records.begin(), records.end());
+    return rebuild_batch(h, views);
+}
+
+errc producer_error(const std::vector<bytes>& records) {
+    auto b = batch_of(records);
+    auto r = validate_batch(b, validation::producer);
+    EXPECT_EQ(testing::reference_framing_ok(b, *parse_header(b), validation::producer), r.has_value());
+    return r ? errc{} : static_cast<errc>(r.error().code.value());
+}
+
+TEST(record_batch, framing_lengths_must_fit_their_record) {
+    auto ok = body(body_spec{});
+    EXPECT_EQ(producer_error({framed(ok)}), errc{});
+    EXPECT_EQ(producer_error({framed({}, 0)}), errc::corrupt_batch);                  // empty record
+    EXPECT_EQ(producer_error({framed(ok, -1)}), errc::corrupt_batch);                 // negative length
+    EXPECT_EQ(producer_error({framed(ok, static_cast<int32_t>(ok.size()) + 1)}), errc::corrupt_batch);
+    auto trailing = ok;
+    trailing.push_back(0);
+    EXPECT_EQ(producer_error({framed(trailing)}), errc::corrupt_batch);
+    // A length one short leaves the header count outside the record (where the next record starts).
+    EXPECT_EQ(producer_error({framed(ok, static_cast<int32_t>(ok.size()) - 1),
+                              bytes{ok.back()}}), errc::corrupt_batch);
+}
+
+TEST(record_batch, framing_fields) {
+    EXPECT_EQ(producer_error({framed(body({.key = std::nullopt, .value = std::nullopt}))}), errc{});
+    EXPECT_EQ(producer_error({framed(body({.headers = {{"h", std::nullopt}, {"", ""}}}))}), errc{});
+    EXPECT_EQ(producer_error({framed(body({.headers = {{std::nullopt, "v"}}}))}), errc::corrupt_batch);
+    EXPECT_EQ(producer_error({framed(body({.header_count = -1}))}), errc::corrupt_batch);
+    EXPECT_EQ(producer_error({framed(body({.header_count = 0x7fffffff}))}), errc::corrupt_batch);
+    EXPECT_EQ(producer_error({framed(body({.headers = {{"h", "v"}}, .header_count = 2}))}), errc::corrupt_batch);
+    // Key length -2 (zig-zag 3): neither null nor a length.
+    auto b = body(body_spec{});
+    b[3] = 3;
+    EXPECT_EQ(producer_error({framed(b)}), errc::corrupt_batch);
+    // Timestamp deltas use the whole varlong range; offset deltas must count from 0.
+    EXPECT_EQ(producer_error({framed(body({.timestamp_delta = INT64_MIN}))}), errc{});
+    EXPECT_EQ(producer_error({framed(body({.offset_delta = 1}))}), errc::corrupt_batch);
+}
+
+TEST(record_batch, framing_multi_byte_varints) {
+    // 300 records: offset deltas and lengths of one, two and three bytes (3-byte lengths take the slow path).
+    std::vector<bytes> records;
+    for (int32_t i = 0; i < 300; ++i)
+        records.push_back(framed(body({.timestamp_delta = i * 1000, .offset_delta = i,
+                                       .value = std::string(static_cast<size_t>(i % 3 == 0 ? 9000 : i), 'x')})));
+    EXPECT_EQ(producer_error(records), errc{});
+    std::swap(records[100], records[101]);
+    EXPECT_EQ(producer_error(records), errc::corrupt_batch);
+    // Overlong: a 6-byte varint where at most 5 are allowed.
+    auto b = body(body_spec{});
+    bytes overlong{0, 0};  // attributes, timestampDelta, then offsetDelta 0 in six bytes
+    for (int i = 0; i < 5; ++i) overlong.push_back(0x80);
+    overlong.push_back(0);
+    for (size_t i = 3; i < b.size(); ++i) overlong.push_back(b[i]);
+    EXPECT_EQ(producer_error({framed(overlong)}), errc::corrupt_batch);
+}
+
+TEST(record_batch, stored_mode_deltas_increase_within_last_offset_delta) {
+    std::vector<bytes> records{framed(body({.offset_delta = 0})), framed(body({.offset_delta = 2})),
+                               framed(body({.offset_delta = 5}))};
+    batch_header h;
+    h.last_offset_delta = 5;
+    std::vector<bytes_view> views(records.begin(), records.end());
+    EXPECT_TRUE(validate_batch(rebuild_batch(h, views), validation::stored));
+    h.last_offset_delta = 4;
+    EXPECT_FALSE(validate_batch(rebuild_batch(h, views), validation::stored));
+    h.last_offset_delta = 5;
+    std::swap(records[1], records[2]);
+    views.assign(records.begin(), records.end());
+    EXPECT_FALSE(validate_batch(rebuild_batch(h, views), validation::stored));
+}
+
+// Differential: random damage to valid batches (CRC and usually batchLength fixed up, so the checks
+// past the CRC see it); validate_batch must agree with the plain reference, and whatever it accepts
+// parse_records must read with the same record count.
+TEST(record_batch, validation_agrees_with_the_reference_on_damaged_batches) {
+    std::mt19937 rng(20261126);
+    std::vector<bytes> seeds{sample(), sample(40)};
+    {
+        std::vector<record_input> rs;
+        for (int i = 0; i < 90; ++i)
+            rs.push_back({i % 7 ? std::optional<std::string>("key" + std::to_string(i)) : std::nullopt,
+                          std::string(static_cast<size_t>(i * 3), 'v'), timestamp_ms{i * 100000}, {{"h", "x"}}});
+        seeds.push_back(build_batch(rs));
+    }
+    const uint8_t specials[] = {0x00, 0x01, 0x02, 0x03, 0x7e, 0x7f, 0x80, 0x81, 0xfe, 0xff};
+    size_t accepted = 0;
+    for (int iter = 0; iter < 30000; ++iter) {
+        bytes b = seeds[static_cast<size_t>(iter) % seeds.size()];
+        int edits = 1 + static_cast<int>(rng() % 3);
+        for (int e = 0; e < edits; ++e) {
+            // Mostly the records; sometimes the counts and attributes in the header.
+            size_t pos = rng() % 8 == 0 ? batch_crc_range_pos + rng() % (batch_header_size - batch_crc_range_pos)
+                                        : batch_header_size + rng() % (b.size() - batch_header_size);
+            switch (rng() % 4) {
+            case 0: b[pos] = specials[rng() % std::size(specials)]; break;
+            case 1: b[pos] ^= static_cast<uint8_t>(1u << (rng() % 8)); break;
+            case 2:
+                if (pos >= batch_header_size && b.size() > batch_header_size + 1) b.erase(b.begin() + static_cast<ptrdiff_t>(pos));
+                break;
+            default: b.insert(b.begin() + static_cast<ptrdiff_t>(pos), specials[rng() % std::size(specials)]);
+            }
+        }
+        if (rng() % 16 != 0) store_be<int32_t>(b.data() + 8, static_cast<int32_t>(b.size() - batch_log_overhead));
+        update_crc(b);
+        for (auto mode : {validation::producer, validation::stored}) {
+            auto got = validate_batch(b, mode);
+            ASSERT_EQ(got.has_value(), testing::reference_accepts(b, mode)) << "iteration " << iter;
+            if (!got || got->is_compressed()) continue;
+            ++accepted;
+            auto rs = parse_records(b);
+            ASSERT_TRUE(rs) << rs.error().message();
+            ASSERT_EQ(rs->size(), static_cast<size_t>(got->records_count));
+        }
+    }
+    EXPECT_GT(accepted, 1000u);  // damage to values and keys leaves the framing intact
 }
 
 }  // namespace
