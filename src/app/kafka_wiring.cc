@@ -25,7 +25,7 @@ storage::log_config log_defaults(const config::log_defaults& d) {
 
 }  // namespace
 
-void add_kafka_services(runtime::service_registry& services, const config::server_config& cfg,
+kafka_parts add_kafka_services(runtime::service_registry& services, const config::server_config& cfg,
                         runtime::shard_set& shards, runtime::blocking_pool& pool, io::filesystem& fs, io::clock& clock) {
     coord::broker_options bo;
     bo.data_dir = cfg.data_dir;
@@ -40,12 +40,14 @@ void add_kafka_services(runtime::service_registry& services, const config::serve
     go.data_dir = cfg.data_dir;
     auto groups = std::make_unique<coord::group_service>(shards, pool, fs, clock, std::move(go));
     server->set_groups(groups.get());
+    kafka_parts parts{broker.get(), groups.get()};
     services.add(std::move(broker));
     // Groups after the listener, so they stop first: a JoinGroup/SyncGroup still waiting for other
     // members is answered COORDINATOR_NOT_AVAILABLE and the listener's drain does not wait for it. Group
     // requests that arrive before the group service has loaded get the same retriable answer.
     services.add(std::move(server));
     services.add(std::move(groups));
+    return parts;
 }
 
 }  // namespace eddy::app

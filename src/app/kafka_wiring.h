@@ -9,10 +9,21 @@
 #include "runtime/service.h"
 #include "runtime/shard.h"
 
+namespace eddy::coord {
+class broker;
+class group_service;
+}  // namespace eddy::coord
+
 namespace eddy::app {
 
+// The Kafka-side services other parts of the server build on (the HTTP API shares them).
+struct kafka_parts {
+    coord::broker* broker = nullptr;
+    coord::group_service* groups = nullptr;
+};
+
 // REQUIRES: everything passed outlives the registry's services.
-void add_kafka_services(runtime::service_registry& services, const config::server_config& cfg,
+kafka_parts add_kafka_services(runtime::service_registry& services, const config::server_config& cfg,
                         runtime::shard_set& shards, runtime::blocking_pool& pool, io::filesystem& fs, io::clock& clock);
 
 }  // namespace eddy::app

@@ -10,11 +10,15 @@
 #include <thread>
 
 #include "app/data_dir.h"
+#include "app/http_wiring.h"
 #include "app/kafka_wiring.h"
 #include "base/log.h"
 #include "config/config_file.h"
 #include "io/clock.h"
 #include "io/file.h"
+#include "observability/current_shard.h"
+#include "observability/metric_registry.h"
+#include "observability/process_metrics.h"
 #include "runtime/blocking_pool.h"
 #include "runtime/run_on.h"
 #include "runtime/service.h"
@@ -122,12 +126,20 @@ int serve(const config::server_config& cfg) {
     }
     // Declaration order is destruction order in reverse: services, then the pool, then the shards and
     // the file system they use. The broker recovers every partition on its owning shard in start_all.
+    // Every shard thread writes its own slot of each metric (observability/current_shard.h).
+    observability::metric_registry registry(cfg.smp);
+    auto process = observability::process_metrics::register_in(registry);
+    if (!process) app_log.warn("process metrics unavailable: {}", process.error().message());
+    runtime::shard_options shard_opts;
+    shard_opts.on_thread_start = [](shard_id id) { observability::set_current_shard(id); };
     auto fs = io::make_posix_filesystem();
-    runtime::shard_set shards(cfg.smp);
+    runtime::shard_set shards(cfg.smp, std::move(shard_opts));
     shards.start();
     runtime::blocking_pool pool(blocking_threads);
     runtime::service_registry services;
-    add_kafka_services(services, cfg, shards, pool, *fs, io::system_clock());
+    http::readiness ready;
+    auto kafka = add_kafka_services(services, cfg, shards, pool, *fs, io::system_clock());
+    add_http_services(services, cfg, shards, pool, registry, ready, kafka);
 
     auto& control = shards.at(shard_id{0});
     auto started = runtime::block_on(control, [&services] { return services.start_all(); });
@@ -137,6 +149,7 @@ int serve(const config::server_config& cfg) {
         shards.stop();
         return cli::exit_failure;
     }
+    ready.ready.store(true, std::memory_order_release);
     app_log.info("eddy ready: data_dir={} smp={} kafka_addr={} http_addr={} pid={}", absolute(cfg.data_dir), cfg.smp,
                  cfg.kafka_addr.to_string(), cfg.http_addr.to_string(), ::getpid());
 
@@ -145,6 +158,7 @@ int serve(const config::server_config& cfg) {
     auto t0 = std::chrono::steady_clock::now();
     app_log.info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
     shutdown_watchdog watchdog(shutdown_deadline);
+    ready.ready.store(false, std::memory_order_release);
     runtime::block_on(control, [&services] { return services.stop_all(); });
     pool.stop();
     shards.stop();

@@ -72,6 +72,7 @@ void shard::thread_main() {
     auto name = fmt::format("eddy-shard-{}", id_.value());
     pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
     tls_current_shard = this;
+    if (set_->options_.on_thread_start) set_->options_.on_thread_start(id_);
     ctx_->run();
     tls_current_shard = nullptr;
 }

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -32,6 +33,9 @@ struct shard_options {
     std::chrono::milliseconds loop_lag_interval{100};
     // Called on the shard for every lag sample (optional).
     lag_callback on_lag;
+    // Called on each shard's thread before it runs any work, e.g. to bind the thread to its metric
+    // slot (observability::set_current_shard), which this module cannot depend on (optional).
+    std::function<void(shard_id)> on_thread_start;
 };
 
 // One shard. Owned by a shard_set; never moves. executor() and context() may be used from any thread
@@ -106,6 +110,7 @@ public:
     [[nodiscard]] bool running() const { return started_ && !stopped_; }
 
 private:
+    friend class shard;
     std::vector<std::unique_ptr<shard>> shards_;
     shard_options options_;
     bool started_ = false;

@@ -1,12 +1,11 @@
 // kafka_server: the Kafka listener of `eddy serve`. One acceptor on the control shard (0) hands each
-// accepted socket to the next shard round-robin; the connection (connection.h) then lives entirely on
-// that shard. Handlers reach partitions on other shards through coord::broker.
+// accepted socket to the next shard round-robin (runtime/tcp_listener.h); the connection (connection.h)
+// then lives entirely on that shard. Handlers reach partitions on other shards through coord::broker.
 //
 // Stop: the acceptor closes, every shard closes its connections, then waits (a gate per shard) until
 // every connection and every request still running has finished.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <set>
@@ -22,6 +21,7 @@
 #include "runtime/service.h"
 #include "runtime/shard.h"
 #include "runtime/sharded.h"
+#include "runtime/tcp_listener.h"
 
 namespace eddy::kafka::server {
 
@@ -44,7 +44,7 @@ public:
     [[nodiscard]] boost::asio::awaitable<result<void>> start() override;
     boost::asio::awaitable<void> stop() override;
     // The port actually bound (differs from options.port when that was 0).
-    [[nodiscard]] uint16_t bound_port() const { return bound_port_.load(); }
+    [[nodiscard]] uint16_t bound_port() const { return listener_.bound_port(); }
     // Lets the consumer-group handlers reach their service.
     void set_groups(coord::group_service* groups) { context_.groups = groups; }
 
@@ -55,18 +55,15 @@ private:
         boost::asio::awaitable<void> stop();
     };
 
-    boost::asio::awaitable<void> accept_loop();
-    void hand_off(int fd, boost::asio::ip::tcp protocol, uint32_t target);
+    // On the connection's shard.
+    void on_accept(boost::asio::ip::tcp::socket sock);
 
     runtime::shard_set& shards_;
     server_options options_;
     server_context context_;
     runtime::sharded<shard_state> states_;
-    std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;  // on shard 0
-    std::atomic<uint16_t> bound_port_{0};
-    uint32_t next_shard_ = 0;
+    runtime::tcp_listener listener_;
     bool started_ = false;
-    runtime::gate accept_gate_;  // on shard 0: the accept loop
 };
 
 }  // namespace eddy::kafka::server
