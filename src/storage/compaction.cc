@@ -16,7 +16,9 @@ inline constexpr eddy::log::logger compaction_log{"storage"};
 bool compactor::begin() {
     if (log_.failed_ || !log_.cfg_.compacted() || log_.segments_.size() < 2) return false;
     to_clean_.clear();
-    for (size_t i = 0; i + 1 < log_.segments_.size(); ++i) to_clean_.push_back(log_.segments_[i]->base());
+    // Closed segments only, and none whose roll work is pending (it is not on disk for good yet).
+    const size_t limit = std::min(log_.segments_.size() - 1, log_.first_unsettled());
+    for (size_t i = 0; i < limit; ++i) to_clean_.push_back(log_.segments_[i]->base());
     next_clean_ = 0;
     latest_.clear();
     cursor_ = log_.start_;

@@ -6,7 +6,13 @@
 namespace eddy::storage {
 
 group_commit::group_commit(log& l, executor run_blocking, executor post_back)
-    : log_(l), run_blocking_(std::move(run_blocking)), post_back_(std::move(post_back)) {}
+    : log_(l), run_blocking_(std::move(run_blocking)), post_back_(std::move(post_back)) {
+    log_.set_background_flush([this] {
+        if (!in_flight_) schedule_start();
+    });
+}
+
+group_commit::~group_commit() { log_.set_background_flush(nullptr); }
 
 void group_commit::request(offset upto, callback done) {
     EDDY_ASSERT(upto <= log_.log_end_offset());
@@ -31,7 +37,7 @@ void group_commit::schedule_start() {
     post_back_([this, alive = std::weak_ptr<int>(alive_)] {
         if (alive.expired()) return;
         start_scheduled_ = false;
-        if (!in_flight_ && !waiting_.empty()) start();
+        if (!in_flight_ && work_waiting()) start();
     });
 }
 
@@ -60,7 +66,8 @@ void group_commit::finish(const log::flush_ticket& t, result<void> r) {
     }
     waiting_ = std::move(still);
     for (auto& [_, cb] : ready) cb(r ? result<void>{} : make_error(r.error().code, r.error().context));
-    if (!waiting_.empty()) schedule_start();
+    // Also when only roll work is left: a roll while this fsync ran.
+    if (work_waiting()) schedule_start();
 }
 
 }  // namespace eddy::storage

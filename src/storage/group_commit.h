@@ -9,6 +9,8 @@
 // Lives on the log's owner shard; request() and every callback run there.
 // REQUIRES: the log and this object outlive every fsync in flight (the runtime holds a gate).
 // On fsync failure every waiting request completes with the error, and the log stops (see log::failed).
+// It is also the log's background flush (log::set_background_flush): the fsyncs a segment roll leaves run
+// in its next flush, started at once, so a roll never fsyncs on the owner's thread.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +31,9 @@ public:
     using callback = std::function<void(result<void>)>;
 
     group_commit(log& l, executor run_blocking, executor post_back);
+    ~group_commit();
+    group_commit(const group_commit&) = delete;
+    group_commit& operator=(const group_commit&) = delete;
 
     // Calls done once every offset below `upto` is durable: at once when it already is, else after
     // the covering fsync completes. REQUIRES: upto <= log end.
@@ -39,6 +44,7 @@ public:
     [[nodiscard]] uint64_t fsyncs() const { return fsyncs_; }
 
 private:
+    [[nodiscard]] bool work_waiting() const { return !waiting_.empty() || log_.roll_work_pending(); }
     void schedule_start();
     void start();
     void finish(const log::flush_ticket& t, result<void> r);

@@ -247,13 +247,44 @@ result<std::optional<timestamp_ms>> log::append_time_of(offset o) {
 }
 
 log::flush_ticket log::prepare_flush() {
-    if (flushed_ >= next_) return {nullptr, next_};
-    return {active().log_file(), next_};
+    flush_ticket t{nullptr, next_, {}, nullptr, {}};
+    for (offset base : unsettled_) {
+        const segment& s = *segments_[segment_index_for(base)];
+        flush_ticket::roll_step step{base, s.renames_to_final(), {}};
+        if (std::find(unsynced_.begin(), unsynced_.end(), base) != unsynced_.end()) step.syncs = s.files();
+        t.rolled.push_back(std::move(step));
+    }
+    if (!t.rolled.empty()) {
+        t.fs = &fs_;
+        t.dir = dir_;
+    }
+    if (flushed_ < next_ || !t.rolled.empty()) t.file = active().log_file();
+    return t;
 }
 
+namespace {
+
+// A rename another ticket (or a deletion after it settled) already did is done: its source is gone.
+result<void> rename_once(io::filesystem& fs, const std::string& from, const std::string& to) {
+    auto r = fs.rename(from, to);
+    if (r || r.error().code != std::errc::no_such_file_or_directory) return r;
+    EDDY_TRY_ASSIGN(bool present, fs.exists(from));
+    if (present) return r;
+    return {};
+}
+
+}  // namespace
+
 result<void> log::run_flush(const flush_ticket& t) {
-    if (!t.file) return {};
-    return t.file->sync();
+    // A segment takes its final name only after every segment before it is synced, so a crash never
+    // leaves an unsynced closed segment before a named one.
+    for (const auto& step : t.rolled) {
+        for (const auto& [from, to] : step.renames) EDDY_TRY(rename_once(*t.fs, from, to));
+        for (const auto& f : step.syncs) EDDY_TRY(f->sync());
+    }
+    if (t.file) EDDY_TRY(t.file->sync());
+    if (!t.rolled.empty()) EDDY_TRY(t.fs->sync_directory(t.dir));
+    return {};
 }
 
 void log::complete_flush(const flush_ticket& t, const result<void>& r) {
@@ -264,8 +295,23 @@ void log::complete_flush(const flush_ticket& t, const result<void>& r) {
         failed_ = true;
         return;
     }
+    for (const auto& step : t.rolled) {
+        auto it = std::find(unsettled_.begin(), unsettled_.end(), step.base);
+        if (it == unsettled_.end()) continue;  // settled by an overlapping ticket
+        segment& s = *segments_[segment_index_for(step.base)];
+        if (!step.renames.empty()) s.named_final();
+        if (!step.syncs.empty()) std::erase(unsynced_, step.base);
+        // A roll after this ticket was prepared may have closed the segment it only renamed.
+        bool still = !s.renames_to_final().empty() ||
+                     std::find(unsynced_.begin(), unsynced_.end(), step.base) != unsynced_.end();
+        if (!still) unsettled_.erase(it);
+    }
     flushed_ = std::max(flushed_, t.upto);
     last_flush_ = clock_.monotonic();
+}
+
+size_t log::first_unsettled() const {
+    return unsettled_.empty() ? segments_.size() : segment_index_for(unsettled_.front());
 }
 
 result<void> log::flush() {
@@ -301,14 +347,26 @@ result<void> log::set_config(const log_config& cfg) {
 result<void> log::roll() {
     if (failed_) return make_error(errc::log_failed, "{}", dir_);
     if (active().empty()) return {};
-    if (auto r = active().sync_all(); !r) {
-        complete_flush({}, r);
-        return r;
+    // Everything here writes to the page cache or creates files; the fsyncs go with the next flush.
+    EDDY_TRY(active().write_indexes());
+    auto created = segment::create(fs_, dir_, next_, cfg_, std::string(rolling_suffix));
+    if (!created) {
+        // Leave no half-created files behind (e.g. ENOSPC on the second file), so a later roll can retry.
+        for (auto ext : {".log", ".index", ".timeindex"})
+            (void)fs_.remove(io::join_path(dir_, segment_file_name(next_, ext) + std::string(rolling_suffix)));
+        return unexpected(created.error());
     }
-    flushed_ = std::max(flushed_, next_);
-    EDDY_TRY(new_segment(next_));
-    segments_[segments_.size() - 2]->seal();
-    return {};
+    offset closed = active().base();
+    active().seal();
+    if (unsettled_.empty() || unsettled_.back() != closed) unsettled_.push_back(closed);
+    unsynced_.push_back(closed);
+    segments_.push_back(std::move(*created));
+    unsettled_.push_back(next_);
+    if (background_flush_) {
+        background_flush_();
+        return {};
+    }
+    return flush();
 }
 
 result<void> log::remove_front_segments(size_t n) {
@@ -323,7 +381,8 @@ result<size_t> log::apply_retention() {
     int64_t now = clock_.now_ms().value();
     size_t n = 0;
     uint64_t total = size_bytes();
-    while (n + 1 < segments_.size()) {
+    const size_t limit = std::min(segments_.size() - 1, first_unsettled());
+    while (n < limit) {
         const segment& s = *segments_[n];
         bool expired = cfg_.retention_ms >= 0 && now - s.max_timestamp() > cfg_.retention_ms;
         bool too_big = cfg_.retention_bytes >= 0 && total - s.size_bytes() >= uint64_t(cfg_.retention_bytes);
@@ -354,6 +413,7 @@ result<void> log::truncate_prefix(offset new_start) {
 result<void> log::close() {
     waiters_.clear();
     if (failed_) return make_error(errc::log_failed, "{}", dir_);
+    EDDY_TRY(flush());
     EDDY_TRY(active().sync_all());
     flushed_ = next_;
     return {};

@@ -1,6 +1,7 @@
 // storage::log: the durable log of one partition, a sequence of segments in
 // <data>/topics/<topic>/<partition>/. Owned by one shard; synchronous and single-threaded (the only
-// cross-thread call is run_flush(), which the runtime runs on its blocking pool).
+// cross-thread call is run_flush(), which the runtime runs on its blocking pool, for group commit and for
+// the fsyncs a segment roll leaves behind).
 //
 // Public API in brief:
 //   auto l = log::open(fs, clock, dir, cfg);              // creates or recovers (torn tail truncated)
@@ -75,17 +76,38 @@ public:
     // The broker append time of the batch holding o, when known (closed segments read it from disk).
     [[nodiscard]] result<std::optional<timestamp_ms>> append_time_of(offset o);
 
-    // fsync of everything appended so far; flushed_offset() == log_end_offset() after success.
+    // fsync of everything appended so far (and of what rolls left, see roll()); flushed_offset() ==
+    // log_end_offset() after success.
     [[nodiscard]] result<void> flush();
-    // The same in three steps, so the fsync can run on another thread:
+    // The same in three steps, so the fsyncs can run on another thread:
     //   t = prepare_flush() (owner) -> run_flush(t) (any thread, blocks) -> complete_flush(t, r) (owner).
+    // Tickets may overlap (a flush() while group commit's is on the blocking pool): each one does all the
+    // roll work pending when it was prepared, and that work is idempotent.
     struct flush_ticket {
-        std::shared_ptr<io::file> file;  // null when there is nothing to sync
+        // What rolls left, per segment in log order: renames of its files to their final names, then
+        // syncs of its files; the directory is synced after everything when there is any.
+        struct roll_step {
+            offset base;
+            std::vector<std::pair<std::string, std::string>> renames;
+            std::vector<std::shared_ptr<io::file>> syncs;
+        };
+        std::shared_ptr<io::file> file;  // the active segment's .log; null when there is nothing to sync
         offset upto;
+        std::vector<roll_step> rolled;
+        io::filesystem* fs = nullptr;  // with the directory, set when rolled is not empty
+        std::string dir;
     };
     [[nodiscard]] flush_ticket prepare_flush();
     [[nodiscard]] static result<void> run_flush(const flush_ticket& t);
     void complete_flush(const flush_ticket& t, const result<void>& r);
+    // Lets the owner run the fsyncs a roll leaves off its thread: after each roll the log calls start(),
+    // which must soon run a flush ticket (prepare_flush -> run_flush on another thread -> complete_flush),
+    // as group_commit does (it installs itself here). Pass nullptr to remove. Without it roll() flushes
+    // inline. REQUIRES: start does not call back into the log synchronously.
+    void set_background_flush(std::function<void()> start) { background_flush_ = std::move(start); }
+    // Is roll work (a closed segment not yet synced, a new segment not yet under its final name) waiting
+    // for a flush? False once the log has failed.
+    [[nodiscard]] bool roll_work_pending() const { return !failed_ && !unsettled_.empty(); }
     // Should the owner flush now, per the flush policy? (always: anything unflushed; interval: unflushed
     // and the interval has passed since the last flush; never: no.)
     [[nodiscard]] bool flush_due() const;
@@ -100,10 +122,16 @@ public:
     [[nodiscard]] const log_config& config() const { return cfg_; }
     [[nodiscard]] result<void> set_config(const log_config& cfg);
 
-    // Closes the active segment (synced) and starts a new one at log end. No-op when it is empty.
+    // Closes the active segment and starts a new one at log end. No-op when it is empty. The fsyncs this
+    // needs (the closed segment's three files, then the new segment's name) run with the next flush, which
+    // the background flush (see set_background_flush) starts at once; without one, roll() flushes inline.
+    // Until then the new segment's files carry rolling_suffix, so a crash can never leave a segment with
+    // a durable name after a closed segment that was not synced (recovery deletes rolling files, and the
+    // closed segment, last again, gets its torn tail cut like any active segment).
     [[nodiscard]] result<void> roll();
     // Deletes whole closed segments past retention_ms (by their max timestamp) or retention_bytes (oldest
-    // first), never the active one. No-op for cleanup_policy::compact. Returns the number deleted.
+    // first), never the active one nor one whose roll work is pending. No-op for cleanup_policy::compact.
+    // Returns the number deleted.
     [[nodiscard]] result<size_t> apply_retention();
     // DeleteRecords: makes new_start the log start (persisted before returning) and deletes segments wholly
     // below it. errc::offset_out_of_range when new_start > log end; a no-op when <= log start.
@@ -131,6 +159,9 @@ private:
     [[nodiscard]] result<void> check_batches(bytes_view data, std::vector<batch_header>& out) const;
     void fire_waiters();
     [[nodiscard]] segment& active() { return *segments_.back(); }
+    // Index of the first segment with roll work pending (segments_.size() when none): segments from there
+    // on are neither deleted nor compacted until a flush settles them.
+    [[nodiscard]] size_t first_unsettled() const;
     // The segment holding offset o, or the first after it; segments_.size() when none.
     [[nodiscard]] size_t segment_index_for(offset o) const;
 
@@ -144,6 +175,11 @@ private:
     offset flushed_{0};
     io::clock::duration last_flush_{0};
     bool failed_ = false;
+    // Base offsets of the segments with roll work pending (ascending; always the last few segments).
+    // Such a segment's object knows which: renames_to_final() not empty, or in unsynced_.
+    std::vector<offset> unsettled_;
+    std::vector<offset> unsynced_;  // closed by a roll, files not yet synced
+    std::function<void()> background_flush_;
     waiter_id next_waiter_ = 1;
     std::map<waiter_id, std::pair<offset, std::function<void()>>> waiters_;
 };

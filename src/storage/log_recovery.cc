@@ -56,7 +56,7 @@ result<std::vector<offset>> clean_directory(io::filesystem& fs, const std::strin
         bool junk = n == "log_start_offset.tmp";
         if (parts) {
             auto rest = parts->second;
-            junk = junk || rest.ends_with(".cleaned") || rest.ends_with(".swap") ||
+            junk = junk || rest.ends_with(".cleaned") || rest.ends_with(".swap") || rest.ends_with(rolling_suffix) ||
                    ((rest == ".index" || rest == ".timeindex") && !logs.contains(parts->first));
         }
         if (junk) {

@@ -3,6 +3,7 @@
 //   a "<base>.log.swap" means the rewritten segment is committed: its .index.swap/.timeindex.swap (if
 //   still present) and then the .log.swap are renamed over the originals;
 // - delete leftovers: "*.cleaned" (an uncommitted rewrite), ".swap" files without a ".log.swap",
+//   "*.rolling" (a segment a roll created whose name never became final: nothing in it was durable),
 //   index files whose .log is gone, and "log_start_offset.tmp".
 #pragma once
 

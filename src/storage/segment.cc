@@ -38,6 +38,16 @@ std::string segment::path(std::string_view ext) const {
     return io::join_path(dir_, segment_file_name(base_, ext) + suffix_);
 }
 
+std::string segment::final_path(std::string_view ext) const { return io::join_path(dir_, segment_file_name(base_, ext)); }
+
+std::vector<std::pair<std::string, std::string>> segment::renames_to_final() const {
+    if (suffix_.empty()) return {};
+    std::vector<std::pair<std::string, std::string>> out;
+    // The .log last: index files whose .log is missing are leftovers recovery deletes.
+    for (auto ext : {".index", ".timeindex", ".log"}) out.emplace_back(path(ext), final_path(ext));
+    return out;
+}
+
 result<void> segment::open_files(io::open_mode mode) {
     EDDY_TRY_ASSIGN(auto log, fs_.open(path(".log"), mode));
     log_ = std::move(log);
@@ -170,7 +180,10 @@ result<void> segment::rewrite_index_files() {
     return {};
 }
 
-result<void> segment::write_pending_indexes() {
+// The active segment's index files lag its in-memory indexes by up to index_write_batch entries: recovery
+// of an active segment rebuilds them from the log anyway, so writing each entry at once would only add two
+// syscalls per append.
+result<void> segment::write_indexes() {
     bytes buf;
     if (offsets_.size() > offsets_written_) {
         for (size_t i = offsets_written_; i < offsets_.size(); ++i) encode(buf, offsets_[i]);
@@ -313,7 +326,7 @@ result<void> segment::append(bytes_view data, std::span<const batch_header> head
         p += h.size_bytes();
     }
     if (times_.size() - times_written_ >= index_write_batch) {
-        if (auto w = write_pending_indexes(); !w) return rollback(w.error());
+        if (auto w = write_indexes(); !w) return rollback(w.error());
     }
     size_ = pos + data.size();
     next_ = headers.back().last() + 1;
@@ -434,7 +447,7 @@ result<std::vector<uint64_t>> segment::batch_positions() {
 result<void> segment::sync_log() { return log_->sync(); }
 
 result<void> segment::sync_all() {
-    if (!sealed_) EDDY_TRY(write_pending_indexes());
+    if (!sealed_) EDDY_TRY(write_indexes());
     EDDY_TRY(log_->sync());
     EDDY_TRY(index_file_->sync());
     return time_file_->sync();

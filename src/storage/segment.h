@@ -24,6 +24,10 @@
 
 namespace eddy::storage {
 
+// Suffix of the three files of a segment that a roll created and whose name is not final yet (see
+// log::roll): recovery deletes such files.
+inline constexpr std::string_view rolling_suffix = ".rolling";
+
 // "<base, 20 digits><ext>", e.g. "00000000000000000042.log".
 [[nodiscard]] std::string segment_file_name(offset base, std::string_view ext);
 // Parses a "<20 digits>.log" name; nullopt for anything else.
@@ -88,9 +92,18 @@ public:
     [[nodiscard]] result<std::vector<uint64_t>> batch_positions();
 
     [[nodiscard]] result<void> sync_log();
-    // Syncs the .log, .index and .timeindex files (on roll and close).
+    // Syncs the .log, .index and .timeindex files (on close).
     [[nodiscard]] result<void> sync_all();
+    // Writes index entries still held only in memory (to the page cache), so the files are complete.
+    [[nodiscard]] result<void> write_indexes();
     [[nodiscard]] std::shared_ptr<io::file> log_file() const { return log_; }
+    // The .log, .index and .timeindex files, for a sync on another thread.
+    [[nodiscard]] std::vector<std::shared_ptr<io::file>> files() const { return {log_, index_file_, time_file_}; }
+    // (current path, final path) of each file, indexes first, while the files carry a suffix (created with
+    // rolling_suffix); empty once named_final().
+    [[nodiscard]] std::vector<std::pair<std::string, std::string>> renames_to_final() const;
+    // Records that the files now have their final names (the renames ran elsewhere).
+    void named_final() { suffix_.clear(); }
     // Closes and deletes the three files. REQUIRES: the segment is no longer used.
     [[nodiscard]] result<void> remove_files();
     [[nodiscard]] const std::string& dir() const { return dir_; }
@@ -104,10 +117,6 @@ private:
     void rebuild_from(const std::vector<std::pair<uint64_t, batch_header>>& batches,
                       const std::vector<time_index_entry>& old_times);
     [[nodiscard]] result<void> rewrite_index_files();
-    // Writes the index entries appended since the last write. The active segment's index files lag its
-    // in-memory indexes by up to index_write_batch entries: recovery of an active segment rebuilds them
-    // from the log anyway, so writing each entry at once would only add two syscalls per append.
-    [[nodiscard]] result<void> write_pending_indexes();
     [[nodiscard]] result<batch_header> header_at(uint64_t pos);
     // The whole batches at the front of buf (read from position pos) whose last offset < limit; checks
     // their CRCs when configured.
@@ -120,6 +129,7 @@ private:
     // Index of the last time-index entry with relative offset <= rel, searching the file.
     [[nodiscard]] result<std::optional<size_t>> find_time_entry(uint32_t rel);
     [[nodiscard]] std::string path(std::string_view ext) const;
+    [[nodiscard]] std::string final_path(std::string_view ext) const;
 
     io::filesystem& fs_;
     std::string dir_;
@@ -128,8 +138,8 @@ private:
     const log_config& cfg_;
     std::string suffix_;
     std::shared_ptr<io::file> log_;
-    std::unique_ptr<io::file> index_file_;
-    std::unique_ptr<io::file> time_file_;
+    std::shared_ptr<io::file> index_file_;
+    std::shared_ptr<io::file> time_file_;
     uint64_t size_ = 0;
     uint64_t last_indexed_pos_ = 0;
     std::vector<offset_index_entry> offsets_;

@@ -8,6 +8,7 @@
 #include "io/clock.h"
 #include "io/fault_filesystem.h"
 #include "storage/errc.h"
+#include "storage/group_commit.h"
 #include "storage/log.h"
 #include "storage/tests/test_util.h"
 
@@ -15,6 +16,7 @@ namespace eddy::storage {
 namespace {
 
 using testing::decode;
+using testing::background_log;
 using testing::make_batch;
 using testing::read_all;
 using testing::rec;
@@ -222,6 +224,97 @@ TEST(fault_injection, fsync_failure_stops_the_log_until_reopened) {
     ASSERT_TRUE(again);
     EXPECT_EQ((*again)->log_end_offset(), offset{2});
     EXPECT_TRUE((*again)->append(make_batch(1)));
+}
+
+std::vector<std::string> rolling_files(io::filesystem& fs) {
+    std::vector<std::string> out;
+    auto names = *fs.list(dir);
+    for (auto& n : names)
+        if (n.ends_with(".rolling")) out.push_back(n);
+    return out;
+}
+
+// A roll with a background flush (group_commit): crash at every mutating step of the flush that finishes
+// it (renames of the new segment's files, syncs of the closed segment's files, the active segment's sync,
+// the directory sync), with and without the file system having made the new segment's name durable on its
+// own meanwhile. Recovery must open, keep everything flushed, serve a prefix of what was appended and
+// leave no rolling files; once the flush completes, everything survives.
+TEST(crash_matrix, every_step_of_a_background_roll) {
+    for (bool name_durable_early : {false, true}) {
+        for (uint64_t k = 0;; ++k) {
+            SCOPED_TRACE(::testing::Message() << "early name " << name_durable_early << ", crash at op " << k);
+            background_log b(dir);
+            fill(*b.l, 3, 0);
+            int64_t flushed = b.l->flushed_offset().value();
+            while (b.l->segment_count() == 1) ASSERT_TRUE(b.l->append(make_batch(2, "r")));
+            ASSERT_TRUE(b.l->append(make_batch(2, "n1")));
+            ASSERT_TRUE(b.l->append(make_batch(1, "n2")));
+            auto all = read_all(*b.l, offset{0});
+            if (name_durable_early) {
+                ASSERT_TRUE(b.fs.sync_directory(dir));
+            }
+            b.fs.crash_after_ops(k);
+            b.hooks.drain();
+            const bool completed = !b.l->failed();
+            if (completed) {
+                EXPECT_FALSE(b.l->roll_work_pending());
+                flushed = b.l->flushed_offset().value();
+                EXPECT_EQ(flushed, static_cast<int64_t>(all.size()));
+            }
+            b.crash();
+            auto again = b.reopen();
+            ASSERT_TRUE(again) << again.error().message();
+            check_prefix(**again, all, flushed);
+            EXPECT_TRUE(rolling_files(b.fs).empty());
+            ASSERT_TRUE((*again)->append(make_batch(1, "after")));
+            if (completed) break;
+            ASSERT_LT(k, 20u);
+        }
+    }
+}
+
+// The closed segment's unsynced tail is torn while the new segment's (rolling) name was made durable:
+// recovery drops the rolling files and cuts the torn tail of the closed segment, now the last one.
+TEST(crash_matrix, torn_closed_segment_before_its_background_sync) {
+    for (uint64_t keep : {uint64_t{0}, uint64_t{7}, uint64_t{100}, uint64_t{5000}}) {
+        SCOPED_TRACE(::testing::Message() << "keep " << keep);
+        background_log b(dir);
+        fill(*b.l, 2, 0);
+        int64_t flushed = b.l->flushed_offset().value();
+        std::string closed = newest_log(b.fs);
+        while (b.l->segment_count() == 1) ASSERT_TRUE(b.l->append(make_batch(2, "r")));
+        ASSERT_TRUE(b.l->append(make_batch(2, "n")));
+        auto all = read_all(*b.l, offset{0});
+        ASSERT_TRUE(b.fs.sync_directory(dir));
+        b.crash(io::fault_filesystem::torn_write{closed, keep});
+        auto again = b.reopen();
+        ASSERT_TRUE(again) << again.error().message();
+        check_prefix(**again, all, flushed);
+        EXPECT_EQ((*again)->segment_count(), 1u);
+        EXPECT_TRUE(rolling_files(b.fs).empty());
+    }
+}
+
+// Retention never deletes a segment whose roll is unsettled: with the closed segment gone and the new one
+// still under its rolling name, a crash would leave no segment at all and offsets would start over.
+TEST(crash_matrix, retention_keeps_unsettled_segments) {
+    background_log b(dir);
+    while (b.l->segment_count() < 3) ASSERT_TRUE(b.l->append(make_batch(2, "r")));
+    b.hooks.drain();  // settles the first rolls
+    while (b.l->segment_count() < 4) ASSERT_TRUE(b.l->append(make_batch(2, "s")));
+    ASSERT_TRUE(b.l->roll_work_pending());
+    b.cfg.retention_bytes = 0;
+    ASSERT_TRUE(b.l->set_config(b.cfg));
+    auto deleted = b.l->apply_retention();
+    ASSERT_TRUE(deleted);
+    EXPECT_EQ(*deleted, 2u);  // the two settled ones; the closed, unsynced one stays
+    offset start = b.l->log_start_offset();
+    ASSERT_TRUE(b.fs.sync_directory(dir));  // the deletions (and the rolling name) reach the disk
+    b.crash();
+    auto again = b.reopen();
+    ASSERT_TRUE(again) << again.error().message();
+    EXPECT_EQ((*again)->log_start_offset(), start);
+    EXPECT_GT((*again)->log_end_offset(), start);
 }
 
 TEST(fault_injection, enospc_leaves_the_log_consistent) {

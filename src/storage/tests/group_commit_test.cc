@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -17,6 +18,7 @@ namespace eddy::storage {
 namespace {
 
 using testing::make_batch;
+using testing::queued_hooks;
 
 const std::string dir = "/d/topics/t/0";
 
@@ -39,23 +41,6 @@ TEST(group_commit, inline_hooks_complete_at_once) {
     EXPECT_EQ(done, 2);
     EXPECT_EQ(gc.fsyncs(), 1u);
 }
-
-// Hooks that queue tasks so the test decides when the "blocking pool" and the "shard" run.
-struct queued_hooks {
-    std::deque<group_commit::task> blocking, shard;
-    group_commit::executor run_blocking() {
-        return [this](group_commit::task t) { blocking.push_back(std::move(t)); };
-    }
-    group_commit::executor post_back() {
-        return [this](group_commit::task t) { shard.push_back(std::move(t)); };
-    }
-    static void run_one(std::deque<group_commit::task>& q) {
-        ASSERT_FALSE(q.empty());
-        auto t = std::move(q.front());
-        q.pop_front();
-        t();
-    }
-};
 
 TEST(group_commit, one_fsync_covers_everything_appended_meanwhile) {
     io::fault_filesystem fs;
@@ -151,11 +136,53 @@ TEST(group_commit, fsync_failure_fails_every_waiter_and_stops_the_log) {
     EXPECT_EQ(errors.back(), errc::log_failed);
 }
 
-// A real blocking thread and a shard loop draining posted tasks, as the runtime will use it.
+// A roll leaves its fsyncs (the closed segment's three files, the new segment's name) to a flush that
+// group_commit starts at once on the blocking pool: the append that rolls does none on the owner.
+TEST(group_commit, roll_fsyncs_run_on_the_blocking_pool) {
+    testing::background_log b(dir);
+    auto& fs = b.fs;
+    auto& l = b.l;
+    while (l->segment_count() == 1) {
+        uint64_t file_syncs = fs.file_syncs();
+        uint64_t dir_syncs = fs.directory_syncs();
+        ASSERT_TRUE(l->append(make_batch(3)));
+        EXPECT_EQ(fs.file_syncs(), file_syncs);
+        EXPECT_EQ(fs.directory_syncs(), dir_syncs);
+    }
+    EXPECT_TRUE(l->roll_work_pending());
+    EXPECT_EQ(b.hooks.shard.size(), 1u);  // the flush is scheduled
+    ASSERT_TRUE(l->append(make_batch(2)));  // appends go on into the new segment meanwhile
+    auto rolling = [&] {
+        auto names = *fs.list(dir);
+        return std::count_if(names.begin(), names.end(), [](auto& n) { return n.ends_with(".rolling"); });
+    };
+    EXPECT_EQ(rolling(), 3);
+    uint64_t file_syncs = fs.file_syncs();
+    uint64_t dir_syncs = fs.directory_syncs();
+    b.hooks.drain();
+    EXPECT_FALSE(l->roll_work_pending());
+    EXPECT_EQ(fs.file_syncs(), file_syncs + 4);  // closed .log, .index, .timeindex; active .log
+    EXPECT_EQ(fs.directory_syncs(), dir_syncs + 1);
+    EXPECT_EQ(b.gc->fsyncs(), 1u);
+    EXPECT_EQ(l->flushed_offset(), l->log_end_offset());
+    EXPECT_EQ(rolling(), 0);
+    // All of it survives a crash.
+    auto all = testing::read_all(*l, offset{0});
+    b.crash();
+    auto again = b.reopen();
+    ASSERT_TRUE(again) << again.error().message();
+    EXPECT_EQ(testing::read_all(**again, offset{0}), all);
+    EXPECT_EQ((*again)->segment_count(), 2u);
+}
+
+// A real blocking thread and a shard loop draining posted tasks, as the runtime will use it; small
+// segments, so rolls happen while fsyncs run on the other threads.
 TEST(group_commit, threaded_pool_and_shard_loop) {
     io::fault_filesystem fs;
     io::manual_clock clock;
-    auto l = *log::open(fs, clock, dir, {});
+    log_config cfg;
+    cfg.segment_bytes = 2048;
+    auto l = *log::open(fs, clock, dir, cfg);
     std::mutex mu;
     std::condition_variable cv;
     std::deque<group_commit::task> shard_q;
@@ -196,6 +223,8 @@ TEST(group_commit, threaded_pool_and_shard_loop) {
     for (auto& t : pool) t.join();
     EXPECT_EQ(acked, n);
     EXPECT_EQ(l->flushed_offset(), offset{n});
+    EXPECT_GT(l->segment_count(), 3u);
+    EXPECT_FALSE(l->roll_work_pending());  // the last acknowledgement needed a flush after the last roll
     EXPECT_LE(gc.fsyncs(), static_cast<uint64_t>(n));
     EXPECT_GE(gc.fsyncs(), 1u);
 }

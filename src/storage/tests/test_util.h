@@ -3,9 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <string>
 #include <vector>
 
+#include "io/clock.h"
+#include "io/fault_filesystem.h"
+#include "storage/group_commit.h"
 #include "storage/log.h"
 #include "storage/record_batch.h"
 
@@ -73,5 +77,60 @@ inline std::vector<rec> read_all(log& l, offset from, size_t chunk = 1) {
     }
     return out;
 }
+
+// group_commit hooks that queue tasks, so a test decides when the "blocking pool" and the "shard" run.
+struct queued_hooks {
+    std::deque<group_commit::task> blocking, shard;
+    group_commit::executor run_blocking() {
+        return [this](group_commit::task t) { blocking.push_back(std::move(t)); };
+    }
+    group_commit::executor post_back() {
+        return [this](group_commit::task t) { shard.push_back(std::move(t)); };
+    }
+    static void run_one(std::deque<group_commit::task>& q) {
+        ASSERT_FALSE(q.empty());
+        auto t = std::move(q.front());
+        q.pop_front();
+        t();
+    }
+    // Runs queued tasks (and those they queue) until both queues are empty.
+    void drain() {
+        while (!blocking.empty() || !shard.empty()) run_one(blocking.empty() ? shard : blocking);
+    }
+    // The process died: what was queued never runs.
+    void drop() {
+        blocking.clear();
+        shard.clear();
+    }
+};
+
+// A log on the fault-injecting file system (segments of 1 KiB, flush policy never) whose rolls are
+// finished by a group_commit on queued hooks: the test runs the background work when it likes.
+struct background_log {
+    explicit background_log(std::string d) : dir(std::move(d)) {
+        cfg.segment_bytes = 1024;
+        cfg.flush.mode = flush_policy::kind::never;
+        l = *log::open(fs, clock, dir, cfg);
+        gc = std::make_unique<group_commit>(*l, hooks.run_blocking(), hooks.post_back());
+    }
+    // The process dies (queued work never runs), then the machine loses power.
+    void crash(std::optional<io::fault_filesystem::torn_write> torn = std::nullopt) {
+        hooks.drop();
+        gc.reset();
+        l.reset();
+        fs.clear_faults();
+        fs.crash(std::move(torn));
+        fs.restart();
+    }
+    [[nodiscard]] result<std::unique_ptr<log>> reopen() { return log::open(fs, clock, dir, cfg); }
+
+    std::string dir;
+    io::fault_filesystem fs;
+    io::manual_clock clock;
+    log_config cfg;
+    std::unique_ptr<log> l;
+    queued_hooks hooks;
+    std::unique_ptr<group_commit> gc;  // before l in destruction
+};
 
 }  // namespace eddy::storage::testing
