@@ -309,6 +309,14 @@ boost::asio::awaitable<result<offset>> broker::delete_records(std::string topic,
     co_return co_await partitions_.invoke_on(sid, std::move(fn));
 }
 
+boost::asio::awaitable<result<partition_stats>> broker::describe_partition(std::string topic, partition_id p) {
+    auto sid = owner(topic, p);
+    auto fn = [topic = std::move(topic), p](partition_manager& pm) { return pm.stats(topic, p); };
+    auto r = co_await partitions_.invoke_on(sid, std::move(fn));
+    if (r) r->owner = sid;
+    co_return r;
+}
+
 namespace {
 // The waiting side of a cross-shard long-poll: lives on the waiting shard; owners post to it.
 struct poll_state {

@@ -95,6 +95,8 @@ public:
                                                         size_t max_bytes);
     [[nodiscard]] awaitable<result<offset>> list_offset(std::string topic, partition_id p, int64_t timestamp);
     [[nodiscard]] awaitable<result<offset>> delete_records(std::string topic, partition_id p, int64_t before);
+    // Log start and end, size and segment count of one partition, and its owner shard (admin API).
+    [[nodiscard]] awaitable<result<partition_stats>> describe_partition(std::string topic, partition_id p);
     // Returns when any watched partition's log end passes its `from`, or at the deadline. Unknown
     // partitions are ignored (the re-read reports them).
     [[nodiscard]] awaitable<void> wait_for_any(std::vector<watch_point> points,

@@ -270,6 +270,13 @@ result<offset> partition_manager::list_offset(const std::string& topic, partitio
     return o.value_or(l.log_end_offset());
 }
 
+result<partition_stats> partition_manager::stats(const std::string& topic, partition_id p) {
+    auto* part = find(topic, p);
+    if (part == nullptr) return make_error(errc::unknown_topic_or_partition, "{}/{}", topic, p);
+    const auto& l = *part->log;
+    return partition_stats{l.log_start_offset(), l.log_end_offset(), l.size_bytes(), l.segment_count()};
+}
+
 result<offset> partition_manager::delete_records(const std::string& topic, partition_id p, int64_t before) {
     auto* part = find(topic, p);
     if (part == nullptr) return make_error(errc::unknown_topic_or_partition, "{}/{}", topic, p);

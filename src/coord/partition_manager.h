@@ -53,6 +53,15 @@ struct fetch_outcome {
     offset log_start;
 };
 
+// One partition's log as the admin API shows it, read on its owner shard.
+struct partition_stats {
+    offset log_start;
+    offset log_end;  // also the high watermark: a single node commits everything it appends
+    uint64_t size_bytes = 0;
+    size_t segments = 0;
+    shard_id owner{0};  // filled in by broker::describe_partition
+};
+
 // How ListOffsets names special positions.
 inline constexpr int64_t latest_timestamp = -1;
 inline constexpr int64_t earliest_timestamp = -2;
@@ -86,6 +95,7 @@ public:
     // -1 latest (high watermark), -2 earliest, otherwise the first offset with timestamp >= ts (or the
     // high watermark when there is none).
     [[nodiscard]] result<offset> list_offset(const std::string& topic, partition_id p, int64_t ts);
+    [[nodiscard]] result<partition_stats> stats(const std::string& topic, partition_id p);
     // DeleteRecords: -1 means the high watermark. Returns the new log start.
     [[nodiscard]] result<offset> delete_records(const std::string& topic, partition_id p, int64_t before);
     // Calls cb (on this shard) once the log end passes `from`; 0 when it already has (cb was called).

@@ -1,6 +1,6 @@
 // The broker core over the fault-injecting (in-memory) file system and a manual clock, on 1 and 2
 // shards: produce/read/list offsets, persistence of the catalog and data across a restart, auto-creation,
-// idempotent dedup, LogAppendTime, size limits, deletes, and a cross-shard long poll.
+// idempotent dedup, LogAppendTime, size limits, deletes, partition stats, and a cross-shard long poll.
 #include "coord/broker.h"
 
 #include <chrono>
@@ -185,6 +185,35 @@ TEST_P(broker_test, delete_topic_removes_its_files_and_delete_records_moves_the_
     restart();
     auto topics = run([this]() -> awaitable<std::vector<topic_info>> { co_return co_await b_->list_topics(); });
     EXPECT_TRUE(topics.empty());
+}
+
+TEST_P(broker_test, describe_partition_reports_offsets_size_segments_and_owner) {
+    auto created = create("stats", 2, {{"segment.bytes", "1024"}});
+    ASSERT_TRUE(created) << created.error().message();
+    const std::string big(300, 'x');
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE(produce("stats", 1, batch_of({big, big})));
+    auto describe = [this](int32_t p) {
+        return run([this, p]() -> awaitable<result<partition_stats>> {
+            co_return co_await b_->describe_partition("stats", partition_id{p});
+        });
+    };
+    auto empty = describe(0);
+    ASSERT_TRUE(empty) << empty.error().message();
+    EXPECT_EQ(empty->log_start, offset{0});
+    EXPECT_EQ(empty->log_end, offset{0});
+    EXPECT_EQ(empty->size_bytes, 0u);
+    EXPECT_EQ(empty->owner, runtime::shard_for("stats", partition_id{0}, smp()));
+    auto full = describe(1);
+    ASSERT_TRUE(full);
+    EXPECT_EQ(full->log_end, offset{8});
+    EXPECT_EQ(full->size_bytes, 4 * batch_of({big, big}).size());
+    EXPECT_GT(full->segments, 1u);  // 1 KiB segments roll
+    EXPECT_EQ(full->owner, runtime::shard_for("stats", partition_id{1}, smp()));
+    ASSERT_TRUE(run([this]() -> awaitable<result<offset>> { co_return co_await b_->delete_records("stats", partition_id{1}, 4); }));
+    EXPECT_EQ(describe(1)->log_start, offset{4});
+    auto missing = describe(2);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, make_error_code(errc::unknown_topic_or_partition));
 }
 
 TEST_P(broker_test, long_poll_wakes_on_an_append_from_another_shard) {
