@@ -44,7 +44,20 @@ struct broker::control_state {
 
 broker::broker(runtime::shard_set& shards, runtime::blocking_pool& pool, io::filesystem& fs, io::clock& clock,
                broker_options options)
-    : shards_(shards), pool_(pool), fs_(fs), clock_(clock), options_(std::move(options)), partitions_(shards) {}
+    : shards_(shards), pool_(pool), fs_(fs), clock_(clock), options_(std::move(options)), partitions_(shards) {
+    if (options_.registry == nullptr) return;
+    if (auto f = storage::partition_families::register_in(*options_.registry)) {
+        partition_families_ = std::move(*f);
+    } else {
+        broker_log.error("partition metrics not registered: {}", f.error().message());
+    }
+    if (auto f = storage::storage_families::register_in(*options_.registry)) {
+        storage_families_ = std::move(*f);
+        storage_probe_.emplace(*storage_families_);
+    } else {
+        broker_log.error("storage metrics not registered: {}", f.error().message());
+    }
+}
 
 broker::~broker() = default;
 
@@ -56,7 +69,9 @@ boost::asio::awaitable<result<void>> broker::start() {
     auto* fs = &fs_;
     auto* clock = &clock_;
     auto* pool = &pool_;
-    co_await partitions_.start(fs, clock, pool, options_.data_dir, options_.housekeeping_interval);
+    partition_metrics metrics{partition_families_ ? &*partition_families_ : nullptr,
+                              storage_probe_ ? &*storage_probe_ : nullptr};
+    co_await partitions_.start(fs, clock, pool, options_.data_dir, options_.housekeeping_interval, metrics);
     started_ = true;
     auto load = [this]() { return load_and_recover(); };
     auto r = co_await runtime::run_on(shards_.at(shard_id{0}), std::move(load));
@@ -205,6 +220,8 @@ boost::asio::awaitable<result<void>> broker::delete_topic(std::string name) {
             }
         }
         (void)fs_.remove_all(io::join_path(io::join_path(options_.data_dir, "topics"), name));
+        // Its partitions are closed: nothing updates their series any more.
+        if (options_.registry != nullptr) options_.registry->remove_series("topic", name);
         broker_log.info("deleted topic {}", name);
         co_return result<void>{};
     };

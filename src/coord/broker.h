@@ -28,6 +28,7 @@
 #include "coord/topic_catalog.h"
 #include "io/clock.h"
 #include "io/file.h"
+#include "observability/metric_registry.h"
 #include "runtime/blocking_pool.h"
 #include "runtime/service.h"
 #include "runtime/shard.h"
@@ -42,6 +43,9 @@ struct broker_options {
     storage::log_config log_defaults;     // per-topic defaults, including the flush policy
     std::chrono::milliseconds housekeeping_interval{10'000};  // retention + compaction period per shard
     std::optional<uint64_t> topic_id_seed;  // random when unset
+    // Receives the per-partition and storage metrics (storage/partition_probe.h, storage/probe.h); a
+    // deleted topic's series are removed from it. Optional; REQUIRES: outlives the broker.
+    observability::metric_registry* registry = nullptr;
 };
 
 struct produce_request_data {
@@ -121,6 +125,9 @@ private:
     io::filesystem& fs_;
     io::clock& clock_;
     broker_options options_;
+    std::optional<storage::partition_families> partition_families_;
+    std::optional<storage::storage_families> storage_families_;
+    std::optional<storage::storage_probe> storage_probe_;
     runtime::sharded<partition_manager> partitions_;
     std::unique_ptr<control_state> control_;  // touched only on shard 0
     bool started_ = false;

@@ -54,9 +54,10 @@ partition_settings effective_settings(const storage::log_config& defaults, const
 }
 
 partition_manager::partition_manager(io::filesystem* fs, io::clock* clock, runtime::blocking_pool* pool,
-                                     std::string data_dir, std::chrono::milliseconds housekeeping_interval)
+                                     std::string data_dir, std::chrono::milliseconds housekeeping_interval,
+                                     partition_metrics metrics)
     : fs_(*fs), clock_(*clock), pool_(*pool), data_dir_(std::move(data_dir)),
-      housekeeping_interval_(housekeeping_interval) {}
+      housekeeping_interval_(housekeeping_interval), metrics_(metrics) {}
 
 partition_manager::~partition_manager() = default;
 
@@ -111,6 +112,7 @@ void partition_manager::housekeeping() {
                 broker_log.warn("compaction of {}/{} failed: {}", k.first, k.second, r.error().message());
             }
         }
+        part->probe.log_changed(l);
     }
 }
 
@@ -155,6 +157,9 @@ result<void> partition_manager::open(const std::string& topic, partition_id p, c
     part->commit = std::make_unique<storage::group_commit>(*part->log, hooks.run_blocking, hooks.post_back);
     part->compactor = std::make_unique<storage::compactor>(*part->log);
     part->timestamps = s.timestamps;
+    if (metrics_.storage != nullptr) part->commit->set_probe(metrics_.storage);
+    if (metrics_.partitions != nullptr) part->probe = storage::partition_probe(*metrics_.partitions, topic, p);
+    part->probe.log_changed(*part->log);
     EDDY_TRY(replay_producers(*part));
     partitions_.emplace(key{topic, p.value()}, std::move(part));
     return {};
@@ -219,6 +224,10 @@ result<produce_outcome> partition_manager::append(partition& part, mutable_bytes
         }
     }
     EDDY_TRY_ASSIGN(auto a, l.append_in_place(data));
+    uint64_t records = 0;
+    for (const auto& h : headers) records += static_cast<uint64_t>(h.records_count);
+    part.probe.appended(records, data.size());
+    part.probe.log_changed(l);
     if (idempotent) {
         const auto& h = headers.front();
         part.producers.update(producer_batch{producer_id{h.producer_id}, h.producer_epoch, h.base_sequence,
@@ -256,6 +265,7 @@ result<fetch_outcome> partition_manager::read(const std::string& topic, partitio
     if (from == l.log_end_offset()) return out;
     EDDY_TRY_ASSIGN(auto r, l.read(from, max_bytes));
     out.data = std::move(r.data);
+    part->probe.read(storage::count_records(out.data), out.data.size());
     return out;
 }
 
@@ -284,6 +294,7 @@ result<offset> partition_manager::delete_records(const std::string& topic, parti
     offset target = before == -1 ? l.log_end_offset() : offset{before};
     if (before < -1) return make_error(storage::errc::offset_out_of_range, "{}", before);
     EDDY_TRY(l.truncate_prefix(target));
+    part->probe.log_changed(l);
     return l.log_start_offset();
 }
 

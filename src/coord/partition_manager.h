@@ -31,6 +31,8 @@
 #include "storage/compaction.h"
 #include "storage/group_commit.h"
 #include "storage/log.h"
+#include "storage/partition_probe.h"
+#include "storage/probe.h"
 
 namespace eddy::coord {
 
@@ -62,15 +64,21 @@ struct partition_stats {
     shard_id owner{0};  // filled in by broker::describe_partition
 };
 
+// Where a shard's partitions record their metrics (both optional; owned by the broker).
+struct partition_metrics {
+    const storage::partition_families* partitions = nullptr;
+    storage::storage_probe* storage = nullptr;
+};
+
 // How ListOffsets names special positions.
 inline constexpr int64_t latest_timestamp = -1;
 inline constexpr int64_t earliest_timestamp = -2;
 
 class partition_manager {
 public:
-    // REQUIRES: fs, clock and pool outlive this object. Constructed on its own shard.
+    // REQUIRES: fs, clock, pool and what metrics points to outlive this object. Constructed on its own shard.
     partition_manager(io::filesystem* fs, io::clock* clock, runtime::blocking_pool* pool, std::string data_dir,
-                      std::chrono::milliseconds housekeeping_interval);
+                      std::chrono::milliseconds housekeeping_interval, partition_metrics metrics = {});
     ~partition_manager();
     partition_manager(const partition_manager&) = delete;
     partition_manager& operator=(const partition_manager&) = delete;
@@ -118,6 +126,7 @@ private:
         std::unique_ptr<storage::compactor> compactor;
         partition_producers producers;
         timestamp_type timestamps = timestamp_type::create_time;
+        storage::partition_probe probe;
     };
     using key = std::pair<std::string, int32_t>;
 
@@ -131,6 +140,7 @@ private:
     runtime::blocking_pool& pool_;
     std::string data_dir_;
     std::chrono::milliseconds housekeeping_interval_;
+    partition_metrics metrics_;
     std::map<key, std::unique_ptr<partition>> partitions_;
     runtime::gate gate_;
     std::unique_ptr<boost::asio::steady_timer> timer_;

@@ -1,12 +1,15 @@
 #include "storage/group_commit.h"
 
+#include <chrono>
+
 #include "base/assert.h"
 #include "storage/errc.h"
 
 namespace eddy::storage {
 
 group_commit::group_commit(log& l, executor run_blocking, executor post_back)
-    : log_(l), run_blocking_(std::move(run_blocking)), post_back_(std::move(post_back)) {
+    : log_(l), run_blocking_(std::move(run_blocking)), post_back_(std::move(post_back)),
+      covered_bytes_(l.appended_bytes()) {
     log_.set_background_flush([this] {
         if (!in_flight_) schedule_start();
     });
@@ -45,9 +48,17 @@ void group_commit::start() {
     in_flight_ = true;
     ++fsyncs_;
     auto ticket = log_.prepare_flush();
-    run_blocking_([this, ticket] {
+    uint64_t bytes = log_.appended_bytes() - covered_bytes_;
+    covered_bytes_ = log_.appended_bytes();
+    run_blocking_([this, ticket, bytes] {
+        // The fsync's own duration (not the queueing around it), on the real clock: it is a metric.
+        auto t0 = std::chrono::steady_clock::now();
         auto r = log::run_flush(ticket);
-        post_back_([this, ticket, r = std::move(r)]() mutable { finish(ticket, std::move(r)); });
+        auto took = std::chrono::steady_clock::now() - t0;
+        post_back_([this, ticket, r = std::move(r), took, bytes]() mutable {
+            if (probe_ != nullptr) probe_->fsync_done(took, bytes, r.has_value());
+            finish(ticket, std::move(r));
+        });
     });
 }
 

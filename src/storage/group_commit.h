@@ -21,6 +21,7 @@
 #include "base/ids.h"
 #include "base/result.h"
 #include "storage/log.h"
+#include "storage/probe.h"
 
 namespace eddy::storage {
 
@@ -42,6 +43,8 @@ public:
     [[nodiscard]] size_t waiting() const { return waiting_.size(); }
     [[nodiscard]] bool in_flight() const { return in_flight_; }
     [[nodiscard]] uint64_t fsyncs() const { return fsyncs_; }
+    // Where each flush's duration and bytes are recorded (optional). REQUIRES: p outlives this object.
+    void set_probe(storage_probe* p) { probe_ = p; }
 
 private:
     [[nodiscard]] bool work_waiting() const { return !waiting_.empty() || log_.roll_work_pending(); }
@@ -58,6 +61,8 @@ private:
     // Expires with this object, so a scheduled start that runs after destruction does nothing.
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);
     uint64_t fsyncs_ = 0;
+    storage_probe* probe_ = nullptr;
+    uint64_t covered_bytes_ = 0;  // log_.appended_bytes() when the last flush was prepared
 };
 
 }  // namespace eddy::storage

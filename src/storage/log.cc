@@ -177,6 +177,7 @@ result<append_result> log::append_in_place(mutable_bytes_view data) {
     }
     append_result out{next_, headers.back().last(), timestamp_ms{now}};
     next_ = headers.back().last() + 1;
+    appended_bytes_ += data.size();
     fire_waiters();
     return out;
 }

@@ -116,6 +116,8 @@ public:
     [[nodiscard]] offset log_end_offset() const { return next_; }
     [[nodiscard]] offset flushed_offset() const { return flushed_; }
     [[nodiscard]] uint64_t size_bytes() const;
+    // Bytes appended since the log was opened (monotonic; group commit derives its bytes per fsync).
+    [[nodiscard]] uint64_t appended_bytes() const { return appended_bytes_; }
     [[nodiscard]] size_t segment_count() const { return segments_.size(); }
     [[nodiscard]] bool failed() const { return failed_; }
     [[nodiscard]] const std::string& dir() const { return dir_; }
@@ -175,6 +177,7 @@ private:
     offset flushed_{0};
     io::clock::duration last_flush_{0};
     bool failed_ = false;
+    uint64_t appended_bytes_ = 0;
     // Base offsets of the segments with roll work pending (ascending; always the last few segments).
     // Such a segment's object knows which: renames_to_final() not empty, or in unsynced_.
     std::vector<offset> unsettled_;

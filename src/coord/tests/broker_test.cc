@@ -12,6 +12,7 @@
 
 #include "coord/errc.h"
 #include "io/fault_filesystem.h"
+#include "observability/prometheus_text.h"
 #include "runtime/tests/runtime_fixture.h"
 #include "storage/errc.h"
 #include "storage/record_batch.h"
@@ -244,6 +245,47 @@ TEST_P(broker_test, long_poll_wakes_on_an_append_from_another_shard) {
         co_return std::chrono::steady_clock::now() - t0 >= 50ms;
     });
     EXPECT_TRUE(timed_out);
+}
+
+TEST_P(broker_test, metrics_count_appends_reads_and_fsyncs_and_a_deleted_topic_leaves_no_series) {
+    observability::metric_registry registry(smp());
+    options_.registry = &registry;
+    restart();
+    ASSERT_TRUE(create("m", 2));
+    auto b1 = batch_of({"a", "b", "c"});
+    auto b2 = batch_of({"d"});
+    ASSERT_TRUE(produce("m", 1, b1));
+    ASSERT_TRUE(produce("m", 1, b2));
+    ASSERT_TRUE(read("m", 1, 0));
+    ASSERT_TRUE(run([this]() -> awaitable<result<offset>> { co_return co_await b_->delete_records("m", partition_id{1}, 1); }));
+    auto value = [&](const std::string& series) -> std::optional<double> {
+        auto text = observability::prometheus_text(registry);
+        auto at = text.find("\n" + series + " ");
+        if (at == std::string::npos) return std::nullopt;
+        return std::stod(text.substr(at + series.size() + 2));
+    };
+    auto p = [](const std::string& name, int partition) {
+        return name + "{topic=\"m\",partition=\"" + std::to_string(partition) + "\"}";
+    };
+    EXPECT_EQ(value(p("eddy_partition_appended_records_total", 1)), 4.0);
+    EXPECT_EQ(value(p("eddy_partition_appended_bytes_total", 1)), static_cast<double>(b1.size() + b2.size()));
+    EXPECT_EQ(value(p("eddy_partition_read_records_total", 1)), 4.0);
+    EXPECT_EQ(value(p("eddy_partition_read_bytes_total", 1)), static_cast<double>(b1.size() + b2.size()));
+    EXPECT_EQ(value(p("eddy_partition_log_end_offset", 1)), 4.0);
+    EXPECT_EQ(value(p("eddy_partition_log_start_offset", 1)), 1.0);
+    EXPECT_EQ(value(p("eddy_partition_log_segments", 1)), 1.0);
+    EXPECT_EQ(value(p("eddy_partition_log_size_bytes", 1)), static_cast<double>(b1.size() + b2.size()));
+    EXPECT_EQ(value(p("eddy_partition_appended_records_total", 0)), 0.0);
+    EXPECT_EQ(value(p("eddy_partition_log_end_offset", 0)), 0.0);
+    // acks=all under the default `always` policy: each produce waited for a group-commit fsync.
+    EXPECT_GE(value("eddy_storage_fsyncs_total").value_or(0), 2.0);
+    EXPECT_GE(value("eddy_storage_fsync_bytes_sum").value_or(0), static_cast<double>(b1.size() + b2.size()));
+
+    ASSERT_TRUE(run([this]() -> awaitable<result<void>> { co_return co_await b_->delete_topic("m"); }));
+    EXPECT_EQ(observability::prometheus_text(registry).find("topic=\"m\""), std::string::npos);
+    ASSERT_TRUE(create("m", 1));
+    EXPECT_EQ(value(p("eddy_partition_appended_records_total", 0)), 0.0) << "a new topic starts from zero";
+    stop();
 }
 
 INSTANTIATE_TEST_SUITE_P(smp, broker_test, runtime::testing::smp_values());
