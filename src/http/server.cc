@@ -16,17 +16,6 @@ constexpr log::logger http_log{"http"};
 
 }  // namespace
 
-void http_server::shard_state::close_all() {
-    auto conns = connections;
-    for (const auto& c : conns) c->close();
-}
-
-asio::awaitable<void> http_server::shard_state::stop() {
-    close_all();
-    co_await gate.close();
-    connections.clear();
-}
-
 http_server::http_server(runtime::shard_set& shards, http_server_options options,
                          observability::metric_registry* registry)
     : shards_(shards), options_(std::move(options)), states_(shards), listener_(shards, "http") {
@@ -61,8 +50,6 @@ asio::awaitable<result<void>> http_server::start() {
 void http_server::on_accept(asio::ip::tcp::socket sock) {
     auto& st = states_.local();
     auto executor = sock.get_executor();
-    auto holder = st.gate.enter();
-    if (!holder) return;  // stopping: the socket closes here
     if (open_connections_.load(std::memory_order_relaxed) >= options_.limits.max_connections) {
         // Over the limit: a short 503 and close, written without waiting for the peer's request.
         st.probe.refused(refusal::too_many_connections);
@@ -70,6 +57,8 @@ void http_server::on_accept(asio::ip::tcp::socket sock) {
         auto res = std::make_shared<response>(error_response(status::service_unavailable, "too many connections"));
         res->keep_alive(false);
         res->prepare_payload();
+        auto holder = st.connections.gate().enter();
+        if (!holder) return;  // stopping: the socket closes here
         auto refuse = [s, res, h = std::make_shared<runtime::gate::holder>(std::move(*holder))]() -> asio::awaitable<void> {
             boost::system::error_code ec;
             co_await beast_http::async_write(*s, *res, asio::redirect_error(asio::use_awaitable, ec));
@@ -78,29 +67,21 @@ void http_server::on_accept(asio::ip::tcp::socket sock) {
         asio::co_spawn(executor, std::move(refuse), asio::detached);
         return;
     }
-    open_connections_.fetch_add(1, std::memory_order_relaxed);
-    st.probe.connection_opened();
     auto conn = std::make_shared<connection>(std::move(sock), router_, options_.limits, st.probe);
-    st.connections.insert(conn);
-    auto run = [this, conn, &st, h = std::make_shared<runtime::gate::holder>(std::move(*holder))]() -> asio::awaitable<void> {
-        try {
-            co_await conn->run();
-        } catch (const std::exception& e) {
-            http_log.error("connection {}: {}", conn->peer(), e.what());
-        }
-        conn->close();
-        st.connections.erase(conn);
+    auto on_end = [this, &st] {
         st.probe.connection_closed();
         open_connections_.fetch_sub(1, std::memory_order_relaxed);
     };
-    asio::co_spawn(executor, std::move(run), asio::detached);
+    open_connections_.fetch_add(1, std::memory_order_relaxed);
+    st.probe.connection_opened();
+    if (!st.connections.spawn(executor, std::move(conn), on_end)) on_end();
 }
 
 asio::awaitable<void> http_server::stop() {
     if (!started_) co_return;
     co_await listener_.close();
     // Close idle connections everywhere first, then wait shard by shard for requests in flight.
-    co_await states_.invoke_on_all([](shard_state& st) { st.close_all(); });
+    co_await states_.invoke_on_all([](shard_state& st) { st.connections.close_all(); });
     co_await states_.stop();
     started_ = false;
 }

@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -21,6 +20,7 @@
 #include "http/probe.h"
 #include "http/router.h"
 #include "observability/metric_registry.h"
+#include "runtime/connection_table.h"
 #include "runtime/gate.h"
 #include "runtime/service.h"
 #include "runtime/shard.h"
@@ -54,11 +54,9 @@ public:
 private:
     struct shard_state {
         explicit shard_state(const http_families* f) : probe(f ? http_probe(*f) : http_probe()) {}
-        runtime::gate gate;
-        std::set<std::shared_ptr<connection>> connections;
+        runtime::connection_table<connection> connections{log::logger{"http"}};
         http_probe probe;
-        void close_all();
-        boost::asio::awaitable<void> stop();
+        boost::asio::awaitable<void> stop() { return connections.stop(); }
     };
 
     void on_accept(boost::asio::ip::tcp::socket sock);

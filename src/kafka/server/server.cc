@@ -18,13 +18,6 @@ namespace asio = boost::asio;
 
 }  // namespace
 
-asio::awaitable<void> kafka_server::shard_state::stop() {
-    auto conns = connections;
-    for (const auto& c : conns) c->close();
-    co_await gate.close();
-    connections.clear();
-}
-
 kafka_server::kafka_server(runtime::shard_set& shards, coord::broker& broker, server_options options)
     : shards_(shards), options_(std::move(options)), states_(shards), listener_(shards, "kafka") {
     context_.broker = &broker;
@@ -56,20 +49,8 @@ asio::awaitable<result<void>> kafka_server::start() {
 void kafka_server::on_accept(asio::ip::tcp::socket sock) {
     auto& st = states_.local();
     auto executor = sock.get_executor();
-    auto holder = st.gate.enter();
-    if (!holder) return;  // stopping: the socket closes here
-    auto conn = std::make_shared<connection>(std::move(sock), context_, st.gate, options_.limits);
-    st.connections.insert(conn);
-    auto run = [conn, &st, h = std::make_shared<runtime::gate::holder>(std::move(*holder))]() -> asio::awaitable<void> {
-        try {
-            co_await conn->run();
-        } catch (const std::exception& e) {
-            server_log.error("connection {}: {}", conn->peer(), e.what());
-        }
-        conn->close();
-        st.connections.erase(conn);
-    };
-    asio::co_spawn(executor, std::move(run), asio::detached);
+    auto conn = std::make_shared<connection>(std::move(sock), context_, st.connections.gate(), options_.limits);
+    st.connections.spawn(executor, std::move(conn));
 }
 
 asio::awaitable<void> kafka_server::stop() {

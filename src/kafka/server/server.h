@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <set>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -17,6 +16,7 @@
 #include "base/result.h"
 #include "kafka/server/connection.h"
 #include "kafka/server/handler.h"
+#include "runtime/connection_table.h"
 #include "runtime/gate.h"
 #include "runtime/service.h"
 #include "runtime/shard.h"
@@ -50,9 +50,8 @@ public:
 
 private:
     struct shard_state {
-        runtime::gate gate;
-        std::set<std::shared_ptr<connection>> connections;
-        boost::asio::awaitable<void> stop();
+        runtime::connection_table<connection> connections{log::logger{"kafka"}};
+        boost::asio::awaitable<void> stop() { return connections.stop(); }
     };
 
     // On the connection's shard.
