@@ -4,7 +4,7 @@
 #include <cstring>
 
 #if defined(__x86_64__)
-#include <nmmintrin.h>
+#include <immintrin.h>
 #endif
 
 namespace eddy::crc32c {
@@ -91,15 +91,112 @@ __attribute__((target("sse4.2"))) uint32_t extend_hw(uint32_t crc, const uint8_t
     return ~static_cast<uint32_t>(c);
 }
 
+// Long inputs with VPCLMULQDQ (AVX-512): carry-less multiplication folds 128-bit blocks forward, sixteen
+// at a time in four 512-bit accumulators (about 2.3x the crc32 streams above on 16 KiB: 48 vs 21 GB/s on
+// the benchmark machine; 128-bit PCLMULQDQ was slower than crc32 there). The folded last 16 bytes and
+// the tail then go through crc32. Model (reflected bit order: bit j of a little-endian 128-bit load is the
+// coefficient of x^(127-j) within its block): moving block X forward over D bits, X·x^D = X_lo·x^(D+64) +
+// X_hi·x^D (X_lo, the low qword, is the high-degree half), and clmul of two reflected qwords gives x·A·B,
+// so the constants are x^(D+63) and x^(D-1) mod P, reflected into the top 32 bits of a qword. The running
+// CRC enters by XOR into the first 4 bytes.
+
+// x^n mod P (P = the Castagnoli polynomial), coefficient of x^i in bit i.
+constexpr uint32_t xpow_mod(size_t n) {
+    uint64_t r = 1;
+    for (size_t i = 0; i < n; ++i) {
+        r <<= 1;
+        if (r & (1ull << 32)) r ^= 0x11EDC6F41ull;
+    }
+    return static_cast<uint32_t>(r);
+}
+
+// A polynomial of degree < 32 as the reflected qword clmul expects: x^d in bit 63 - d.
+constexpr uint64_t reflect_into_qword(uint32_t poly) {
+    uint64_t q = 0;
+    for (unsigned d = 0; d < 32; ++d)
+        if ((poly >> d) & 1u) q |= 1ull << (63 - d);
+    return q;
+}
+
+struct fold_constant {
+    uint64_t lo;  // multiplies the low qword: x^(D+63) mod P
+    uint64_t hi;  // multiplies the high qword: x^(D-1) mod P
+};
+constexpr fold_constant fold_over(size_t bits) {
+    return {reflect_into_qword(xpow_mod(bits + 63)), reflect_into_qword(xpow_mod(bits - 1))};
+}
+constexpr fold_constant fold_16 = fold_over(128), fold_32 = fold_over(256), fold_48 = fold_over(384),
+                        fold_64 = fold_over(512), fold_128 = fold_over(1024), fold_192 = fold_over(1536),
+                        fold_256 = fold_over(2048);  // fold_N: N bytes forward
+
+#define EDDY_CRC_CLMUL_TARGET __attribute__((target("sse4.2,pclmul,avx512f,avx512vl,vpclmulqdq")))
+
+EDDY_CRC_CLMUL_TARGET inline __m512i fold(__m512i x, fold_constant k, __m512i next) {
+    const __m512i kk = _mm512_set_epi64(static_cast<long long>(k.hi), static_cast<long long>(k.lo),
+                                        static_cast<long long>(k.hi), static_cast<long long>(k.lo),
+                                        static_cast<long long>(k.hi), static_cast<long long>(k.lo),
+                                        static_cast<long long>(k.hi), static_cast<long long>(k.lo));
+    return _mm512_ternarylogic_epi64(_mm512_clmulepi64_epi128(x, kk, 0x00), _mm512_clmulepi64_epi128(x, kk, 0x11),
+                                     next, 0x96);  // a ^ b ^ c
+}
+
+EDDY_CRC_CLMUL_TARGET inline __m128i fold(__m128i x, fold_constant k, __m128i next) {
+    const __m128i kk = _mm_set_epi64x(static_cast<long long>(k.hi), static_cast<long long>(k.lo));
+    return _mm_ternarylogic_epi64(_mm_clmulepi64_si128(x, kk, 0x00), _mm_clmulepi64_si128(x, kk, 0x11), next, 0x96);
+}
+
+EDDY_CRC_CLMUL_TARGET inline __m512i load512(const uint8_t* p) { return _mm512_loadu_si512(p); }
+
+// REQUIRES: n >= 256.
+EDDY_CRC_CLMUL_TARGET uint32_t extend_clmul(uint32_t crc, const uint8_t* p, size_t n) {
+    __m512i x0 = _mm512_xor_si512(load512(p), _mm512_zextsi128_si512(_mm_cvtsi32_si128(static_cast<int>(~crc))));
+    __m512i x1 = load512(p + 64);
+    __m512i x2 = load512(p + 128);
+    __m512i x3 = load512(p + 192);
+    p += 256;
+    n -= 256;
+    while (n >= 256) {
+        x0 = fold(x0, fold_256, load512(p));
+        x1 = fold(x1, fold_256, load512(p + 64));
+        x2 = fold(x2, fold_256, load512(p + 128));
+        x3 = fold(x3, fold_256, load512(p + 192));
+        p += 256;
+        n -= 256;
+    }
+    __m512i x = fold(x0, fold_192, fold(x1, fold_128, fold(x2, fold_64, x3)));
+    for (; n >= 64; p += 64, n -= 64) x = fold(x, fold_64, load512(p));
+    // The four blocks of x onto its last one, then the remaining whole blocks. (Through memory: g++ 12's
+    // lane-extract intrinsics trip -Wuninitialized inside its own headers.)
+    alignas(64) uint8_t blocks[64];
+    _mm512_store_si512(blocks, x);
+    auto block = [&blocks](int i) { return _mm_load_si128(reinterpret_cast<const __m128i*>(blocks + 16 * i)); };
+    __m128i b = fold(block(0), fold_48, fold(block(1), fold_32, fold(block(2), fold_16, block(3))));
+    for (; n >= 16; p += 16, n -= 16) b = fold(b, fold_16, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    uint64_t c = _mm_crc32_u64(0, static_cast<uint64_t>(_mm_cvtsi128_si64(b)));
+    c = _mm_crc32_u64(c, static_cast<uint64_t>(_mm_extract_epi64(b, 1)));
+    return extend_hw(~static_cast<uint32_t>(c), p, n);
+}
+
+#undef EDDY_CRC_CLMUL_TARGET
+
 bool detect() {
     __builtin_cpu_init();
     return __builtin_cpu_supports("sse4.2");
 }
+bool detect_clmul() {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("sse4.2") && __builtin_cpu_supports("pclmul") &&
+           __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("vpclmulqdq");
+}
 #else
 bool detect() { return false; }
+bool detect_clmul() { return false; }
 #endif
 
 const bool have_hw = detect();
+[[maybe_unused]] const bool have_clmul = detect_clmul();
+constexpr size_t clmul_min_bytes = 256;
 
 }  // namespace
 
@@ -127,6 +224,7 @@ uint32_t extend_portable(uint32_t crc, bytes_view data) {
 
 uint32_t extend(uint32_t crc, bytes_view data) {
 #if defined(__x86_64__)
+    if (have_clmul && data.size() >= clmul_min_bytes) return extend_clmul(crc, data.data(), data.size());
     if (have_hw) return extend_hw(crc, data.data(), data.size());
 #endif
     return extend_portable(crc, data);
