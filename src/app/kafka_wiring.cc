@@ -30,10 +30,13 @@ kafka_parts add_kafka_services(runtime::service_registry& services, const config
     coord::broker_options bo;
     bo.data_dir = cfg.data_dir;
     bo.log_defaults = log_defaults(cfg.log);
+    bo.auto_create_topics = cfg.kafka.auto_create_topics;
+    bo.default_partitions = cfg.kafka.default_partitions;
     auto broker = std::make_unique<coord::broker>(shards, pool, fs, clock, std::move(bo));
     kafka::server::server_options so;
     so.host = cfg.kafka_addr.host;
     so.port = cfg.kafka_addr.port;
+    so.limits.max_frame_size = cfg.kafka.max_frame_bytes;
     auto server = std::make_unique<kafka::server::kafka_server>(shards, *broker, std::move(so));
     // Consumer groups: the coordinator on shard 0, its offsets log in <data_dir>/meta/__consumer_offsets/0.
     coord::group_service_options go;

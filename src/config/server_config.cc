@@ -5,6 +5,7 @@
 #include <charconv>
 #include <limits>
 #include <thread>
+#include <type_traits>
 
 #include "config/errc.h"
 
@@ -44,7 +45,40 @@ constexpr int64_t max_smp = 1024;
 constexpr int64_t min_segment_bytes = 1024;
 constexpr int64_t max_segment_bytes = std::numeric_limits<int32_t>::max();  // Kafka's segment.bytes is an int32
 
-const std::array<option, 9> options{{
+result<bool> parse_bool(std::string_view s) {
+    if (s == "true") return true;
+    if (s == "false") return false;
+    return make_error(errc::invalid_value, "expected true or false, got '{}'", s);
+}
+
+// An integer option stored in an unsigned field, bounded to [lo, hi].
+template <auto Group, auto Field, int64_t Lo, int64_t Hi>
+result<void> set_uint(server_config& c, std::string_view v) {
+    EDDY_TRY_ASSIGN(auto n, parse_int_in(v, Lo, Hi));
+    (c.*Group).*Field = static_cast<std::remove_reference_t<decltype((c.*Group).*Field)>>(n);
+    return {};
+}
+template <auto Group, auto Field>
+std::string show_uint(const server_config& c) {
+    return std::to_string((c.*Group).*Field);
+}
+// A duration option in milliseconds, bounded to [lo, hi].
+template <auto Group, auto Field, int64_t Lo, int64_t Hi>
+result<void> set_ms(server_config& c, std::string_view v) {
+    EDDY_TRY_ASSIGN(auto n, parse_int_in(v, Lo, Hi));
+    (c.*Group).*Field = std::chrono::milliseconds(n);
+    return {};
+}
+template <auto Group, auto Field>
+std::string show_ms(const server_config& c) {
+    return std::to_string(((c.*Group).*Field).count());
+}
+
+constexpr int64_t max_frame_limit = 1LL << 30;
+constexpr int64_t max_body_limit = 1LL << 30;
+constexpr int64_t max_timeout_ms = 3'600'000;
+
+const std::array<option, 17> options{{
     {"data_dir", "data-dir", "DIR", "directory holding topics, metadata and checkpoints",
      [](server_config& c, std::string_view v) -> result<void> {
          if (v.empty()) return make_error(errc::invalid_value, "expected a directory path, got an empty string");
@@ -100,6 +134,36 @@ const std::array<option, 9> options{{
          return {};
      },
      [](const server_config& c) { return std::to_string(c.log.retention_bytes); }},
+    {"kafka.auto_create_topics", "kafka-auto-create-topics", "BOOL",
+     "create unknown topics on Metadata and Produce (true or false)",
+     [](server_config& c, std::string_view v) -> result<void> {
+         EDDY_TRY_ASSIGN(c.kafka.auto_create_topics, parse_bool(v));
+         return {};
+     },
+     [](const server_config& c) { return std::string(c.kafka.auto_create_topics ? "true" : "false"); }},
+    {"kafka.default_partitions", "kafka-default-partitions", "N", "partitions of auto-created topics",
+     set_uint<&server_config::kafka, &kafka_settings::default_partitions, 1, 100'000>,
+     show_uint<&server_config::kafka, &kafka_settings::default_partitions>},
+    {"kafka.max_frame_bytes", "kafka-max-frame-bytes", "BYTES",
+     "largest Kafka request frame; a larger one closes the connection",
+     set_uint<&server_config::kafka, &kafka_settings::max_frame_bytes, 1024, max_frame_limit>,
+     show_uint<&server_config::kafka, &kafka_settings::max_frame_bytes>},
+    {"http.max_body_bytes", "http-max-body-bytes", "BYTES", "largest HTTP request body (larger: 413)",
+     set_uint<&server_config::http, &http_settings::max_body_bytes, 1024, max_body_limit>,
+     show_uint<&server_config::http, &http_settings::max_body_bytes>},
+    {"http.max_connections", "http-max-connections", "N", "open HTTP connections at most (more: 503)",
+     set_uint<&server_config::http, &http_settings::max_connections, 1, 1'000'000>,
+     show_uint<&server_config::http, &http_settings::max_connections>},
+    {"http.idle_timeout_ms", "http-idle-timeout-ms", "MS", "close an idle keep-alive HTTP connection after this",
+     set_ms<&server_config::http, &http_settings::idle_timeout, 1, max_timeout_ms>,
+     show_ms<&server_config::http, &http_settings::idle_timeout>},
+    {"http.header_timeout_ms", "http-header-timeout-ms", "MS",
+     "a request head must arrive within this once it has started (else 408)",
+     set_ms<&server_config::http, &http_settings::header_timeout, 1, max_timeout_ms>,
+     show_ms<&server_config::http, &http_settings::header_timeout>},
+    {"http.body_timeout_ms", "http-body-timeout-ms", "MS", "a request body must arrive within this (else 408)",
+     set_ms<&server_config::http, &http_settings::body_timeout, 1, max_timeout_ms>,
+     show_ms<&server_config::http, &http_settings::body_timeout>},
 }};
 
 // Prefixes an option's error with where the value came from and which option it was for.

@@ -52,6 +52,22 @@ struct log_defaults {
     int64_t retention_bytes = -1;                   // -1 = no size limit
 };
 
+// The Kafka listener and broker.
+struct kafka_settings {
+    bool auto_create_topics = true;           // Metadata and Produce create unknown topics
+    int32_t default_partitions = 1;           // partitions of auto-created topics (num.partitions)
+    uint64_t max_frame_bytes = 100ULL << 20;  // larger request frames close the connection
+};
+
+// The HTTP listener (docs/http.md, "Limits and timeouts").
+struct http_settings {
+    uint64_t max_body_bytes = 16ULL << 20;
+    uint64_t max_connections = 10'000;
+    std::chrono::milliseconds idle_timeout{60'000};
+    std::chrono::milliseconds header_timeout{10'000};
+    std::chrono::milliseconds body_timeout{60'000};
+};
+
 struct server_config {
     std::string data_dir = "./eddy-data";
     host_port kafka_addr{"127.0.0.1", 9092};
@@ -59,6 +75,8 @@ struct server_config {
     uint32_t smp = default_smp();
     log::level log_level = log::level::info;
     log_defaults log;
+    kafka_settings kafka;
+    http_settings http;
 
     // The number of hardware threads (at least 1).
     [[nodiscard]] static uint32_t default_smp();

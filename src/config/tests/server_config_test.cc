@@ -87,6 +87,10 @@ TEST(server_config, invalid_values_give_clear_errors) {
         {"data_dir = \"\"\n", {}, errc::invalid_value, "eddy.toml:1: data_dir: expected a directory path"},
         {"colour = blue\n", {}, errc::unknown_key, "eddy.toml:1: unknown key 'colour'"},
         {"", {{"colour", "blue"}}, errc::unknown_key, "unknown flag --colour"},
+        {"", {{"kafka-auto-create-topics", "yes"}}, errc::invalid_value, "expected true or false, got 'yes'"},
+        {"", {{"kafka-default-partitions", "0"}}, errc::invalid_value, "expected an integer in [1, 100000]"},
+        {"", {{"http-max-body-bytes", "10"}}, errc::invalid_value, "--http-max-body-bytes: expected an integer in [1024"},
+        {"[http]\nidle_timeout_ms = 0\n", {}, errc::invalid_value, "eddy.toml:2: http.idle_timeout_ms"},
         {"", {{"kafka-addr", "0.0.0.0:9000"}, {"http-addr", "0.0.0.0:9000"}}, errc::conflict, "both 0.0.0.0:9000"},
     };
     for (const auto& c : cases) {
@@ -96,6 +100,19 @@ TEST(server_config, invalid_values_give_clear_errors) {
         EXPECT_NE(r.error().context.find(c.context), std::string::npos)
             << "got: " << r.error().context << "\nwant: " << c.context;
     }
+}
+
+TEST(server_config, kafka_and_http_settings_apply) {
+    auto r = load_server_config(file("[kafka]\nauto_create_topics = false\ndefault_partitions = 3\n"
+                                     "[http]\nmax_body_bytes = 2048\nheader_timeout_ms = 250\n"),
+                                {{"kafka-max-frame-bytes", "1048576"}});
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_FALSE(r->kafka.auto_create_topics);
+    EXPECT_EQ(r->kafka.default_partitions, 3);
+    EXPECT_EQ(r->kafka.max_frame_bytes, 1048576u);
+    EXPECT_EQ(r->http.max_body_bytes, 2048u);
+    EXPECT_EQ(r->http.header_timeout, std::chrono::milliseconds(250));
+    EXPECT_EQ(r->http.idle_timeout, std::chrono::milliseconds(60'000));
 }
 
 TEST(server_config, integers_accept_underscores_between_digits_only) {
