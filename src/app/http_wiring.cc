@@ -2,15 +2,18 @@
 
 #include <memory>
 
+#include "coord/lag_monitor.h"
 #include "http/handlers/metrics.h"
+#include "http/handlers/v1_groups.h"
+#include "http/handlers/v1_topics.h"
 #include "http/server.h"
+#include "io/clock.h"
 
 namespace eddy::app {
 
 void add_http_services(runtime::service_registry& services, const config::server_config& cfg,
                        runtime::shard_set& shards, runtime::blocking_pool& pool,
                        observability::metric_registry& registry, const http::readiness& ready, kafka_parts kafka) {
-    (void)kafka;
     http::http_server_options o;
     o.host = cfg.http_addr.host;
     o.port = cfg.http_addr.port;
@@ -23,6 +26,14 @@ void add_http_services(runtime::service_registry& services, const config::server
     auto& routes = server->routes();
     http::add_health_routes(routes, ready);
     http::add_metrics_routes(routes, registry, pool);
+    // eddy's own /v1 admin API, and the consumer lag metrics (coord/lag_monitor.h), refreshed on shard 0.
+    // The monitor is added before the server: it starts after the group service and stops after the server.
+    if (kafka.broker != nullptr && kafka.groups != nullptr) {
+        http::add_v1_topic_routes(routes, *kafka.broker);
+        http::add_v1_group_routes(routes, *kafka.broker, *kafka.groups, io::system_clock());
+        services.add(std::make_unique<coord::lag_monitor>(shards, *kafka.broker, *kafka.groups, io::system_clock(),
+                                                          registry));
+    }
     services.add(std::move(server));
 }
 
