@@ -31,8 +31,9 @@ void add_http_services(runtime::service_registry& services, const config::server
     if (kafka.broker != nullptr && kafka.groups != nullptr) {
         http::add_v1_topic_routes(routes, *kafka.broker);
         http::add_v1_group_routes(routes, *kafka.broker, *kafka.groups, io::system_clock());
+        coord::lag_monitor_options lo{.interval = cfg.metrics.consumer_lag_interval};
         services.add(std::make_unique<coord::lag_monitor>(shards, *kafka.broker, *kafka.groups, io::system_clock(),
-                                                          registry));
+                                                          registry, lo));
     }
     services.add(std::move(server));
 }

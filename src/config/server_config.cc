@@ -78,7 +78,7 @@ constexpr int64_t max_frame_limit = 1LL << 30;
 constexpr int64_t max_body_limit = 1LL << 30;
 constexpr int64_t max_timeout_ms = 3'600'000;
 
-const std::array<option, 17> options{{
+const std::array<option, 18> options{{
     {"data_dir", "data-dir", "DIR", "directory holding topics, metadata and checkpoints",
      [](server_config& c, std::string_view v) -> result<void> {
          if (v.empty()) return make_error(errc::invalid_value, "expected a directory path, got an empty string");
@@ -164,6 +164,10 @@ const std::array<option, 17> options{{
     {"http.body_timeout_ms", "http-body-timeout-ms", "MS", "a request body must arrive within this (else 408)",
      set_ms<&server_config::http, &http_settings::body_timeout, 1, max_timeout_ms>,
      show_ms<&server_config::http, &http_settings::body_timeout>},
+    {"metrics.consumer_lag_interval_ms", "metrics-consumer-lag-interval-ms", "MS",
+     "how often consumer lag metrics are recomputed (their staleness)",
+     set_ms<&server_config::metrics, &metrics_settings::consumer_lag_interval, 100, max_timeout_ms>,
+     show_ms<&server_config::metrics, &metrics_settings::consumer_lag_interval>},
 }};
 
 // Prefixes an option's error with where the value came from and which option it was for.

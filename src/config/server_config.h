@@ -68,6 +68,12 @@ struct http_settings {
     std::chrono::milliseconds body_timeout{60'000};
 };
 
+// What /metrics exports (docs/metrics.md).
+struct metrics_settings {
+    // How often consumer lag is recomputed for eddy_consumer_group_lag_*: the staleness of those metrics.
+    std::chrono::milliseconds consumer_lag_interval{2'000};
+};
+
 struct server_config {
     std::string data_dir = "./eddy-data";
     host_port kafka_addr{"127.0.0.1", 9092};
@@ -77,6 +83,7 @@ struct server_config {
     log_defaults log;
     kafka_settings kafka;
     http_settings http;
+    metrics_settings metrics;
 
     // The number of hardware threads (at least 1).
     [[nodiscard]] static uint32_t default_smp();

@@ -115,6 +115,16 @@ TEST(server_config, kafka_and_http_settings_apply) {
     EXPECT_EQ(r->http.idle_timeout, std::chrono::milliseconds(60'000));
 }
 
+TEST(server_config, consumer_lag_interval_applies_within_bounds) {
+    EXPECT_EQ(server_config{}.metrics.consumer_lag_interval, std::chrono::milliseconds(2'000));
+    auto r = load_server_config(file("[metrics]\nconsumer_lag_interval_ms = 500\n"), {});
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->metrics.consumer_lag_interval, std::chrono::milliseconds(500));
+    auto low = load_server_config({}, {{"metrics-consumer-lag-interval-ms", "99"}});
+    ASSERT_FALSE(low);
+    EXPECT_NE(low.error().context.find("--metrics-consumer-lag-interval-ms"), std::string::npos) << low.error().context;
+}
+
 TEST(server_config, integers_accept_underscores_between_digits_only) {
     EXPECT_TRUE(load_server_config(file("log.segment_bytes = 1_048_576\n"), {}));
     EXPECT_FALSE(load_server_config(file("log.segment_bytes = _1048576\n"), {}));
