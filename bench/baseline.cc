@@ -23,6 +23,7 @@ throughput baseline_write(const std::string& path, bytes_view batch, uint64_t to
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) die("open", path);
     throughput t;
+    const double cpu0 = thread_cpu_seconds();
     auto start = clock::now();
     auto last_sync = start;
     uint64_t pos = 0;
@@ -49,6 +50,7 @@ throughput baseline_write(const std::string& path, bytes_view batch, uint64_t to
         if ((t.ops & 15) == 0 && clock::now() - start > deadline) break;
     }
     t.seconds = std::chrono::duration<double>(clock::now() - start).count();
+    t.cpu_seconds = thread_cpu_seconds() - cpu0;
     ::close(fd);
     return t;
 }
@@ -58,6 +60,7 @@ throughput baseline_read(const std::string& path, size_t chunk) {
     if (fd < 0) die("open", path);
     bytes buf(chunk);
     throughput t;
+    const double cpu0 = thread_cpu_seconds();
     auto start = std::chrono::steady_clock::now();
     uint64_t pos = 0;
     for (;;) {
@@ -69,6 +72,7 @@ throughput baseline_read(const std::string& path, size_t chunk) {
         ++t.ops;
     }
     t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    t.cpu_seconds = thread_cpu_seconds() - cpu0;
     ::close(fd);
     return t;
 }

@@ -2,6 +2,8 @@
 // plain pwrite (+ fdatasync) and read back with plain pread, with no log on top.
 #pragma once
 
+#include <time.h>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -14,8 +16,18 @@ struct throughput {
     uint64_t bytes = 0;
     uint64_t ops = 0;
     double seconds = 0;
+    double cpu_seconds = 0;  // CPU time (user + system) of the thread that did the work
     [[nodiscard]] double mb_per_s() const { return seconds > 0 ? static_cast<double>(bytes) / 1e6 / seconds : 0; }
+    // Bytes per CPU second: unlike MB/s, barely moved by other load on a shared machine.
+    [[nodiscard]] double bytes_per_cpu_s() const { return cpu_seconds > 0 ? static_cast<double>(bytes) / cpu_seconds : 0; }
 };
+
+// CPU time the calling thread has used so far.
+inline double thread_cpu_seconds() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 
 // Writes `batch` repeatedly into a fresh file at path until total_bytes are written (or the deadline).
 // sync_every: 0 = never fdatasync (one at the end is not counted), N = fdatasync after every N batches;

@@ -1,12 +1,15 @@
 // eddy_log_bench: append and read throughput of storage::log on the real file system, side by side in the
 // same run with the hand-written pwrite(+fdatasync)/pread loops of baseline.h writing the same bytes.
 //
-// Scenarios (each repeated --runs times; the median is reported):
+// Scenarios (each repeated --runs times, eddy and the baseline alternating; medians are reported):
 //   append: 100 B and 1 KiB records in ~16 KiB batches, flush policy never | interval:100 | always,
 //           1 / 8 / 64 concurrent appenders (coroutines on one shard appending to one partition; with
 //           `always` each waits for group commit before its next append, as a produce with acks=all does).
 //   read:   sequential read of the whole log through log::read (1 MiB budget) vs pread of the same bytes.
-// Output: one table row per scenario with MB/s, records/s, fsyncs and the ratio to the baseline.
+// Output: one table row per scenario with MB/s, records/s, fsyncs and the ratio to the baseline, and the
+// "cpu ratio": the same comparison in bytes per CPU second of the thread doing the work (the shard for
+// eddy, the loop's thread for the baseline), which other load on a shared machine barely moves. It leaves
+// out the blocking pool (fsyncs), so it means most for `never` and for reads.
 // --sizes, --policies, --appenders and --no-read narrow the run to some scenarios (profiling).
 #include <algorithm>
 #include <atomic>
@@ -101,6 +104,7 @@ run_result run_eddy_append(runtime::shard_set& shards, runtime::blocking_pool& p
         run_result res;
         int live = appenders;
         runtime::wakeup all_done(sh.executor());
+        const double cpu0 = thread_cpu_seconds();
         auto start = steady::now();
         for (int a = 0; a < appenders; ++a) {
             asio::co_spawn(sh.executor(), [&]() -> asio::awaitable<void> {
@@ -126,6 +130,7 @@ run_result run_eddy_append(runtime::shard_set& shards, runtime::blocking_pool& p
         }
         co_await all_done.wait();
         res.t.seconds = std::chrono::duration<double>(steady::now() - start).count();
+        res.t.cpu_seconds = thread_cpu_seconds() - cpu0;
         // Let an interval flush in flight finish before the log goes away.
         while (gc.in_flight()) co_await durable(gc, (*l)->log_end_offset());
         res.fsyncs = gc.fsyncs();
@@ -142,6 +147,7 @@ throughput run_eddy_read(runtime::shard_set& shards, const options& opt) {
         auto l = storage::log::open(*fs, io::system_clock(), opt.dir + "/log", cfg);
         if (!l) throw std::runtime_error(l.error().message());
         throughput t;
+        const double cpu0 = thread_cpu_seconds();
         auto start = steady::now();
         offset at = (*l)->log_start_offset();
         while (at < (*l)->log_end_offset()) {
@@ -152,24 +158,47 @@ throughput run_eddy_read(runtime::shard_set& shards, const options& opt) {
             at = r->next_offset;
         }
         t.seconds = std::chrono::duration<double>(steady::now() - start).count();
+        t.cpu_seconds = thread_cpu_seconds() - cpu0;
         (void)(*l)->close();
         return t;
     });
 }
 
-template <typename F>
-run_result median_of(int runs, F f) {
-    std::vector<run_result> rs;
-    for (int i = 0; i < runs; ++i) rs.push_back(f());
-    std::sort(rs.begin(), rs.end(), [](auto& a, auto& b) { return a.t.mb_per_s() < b.t.mb_per_s(); });
-    return rs[rs.size() / 2];
+struct paired {
+    run_result eddy;        // the median eddy run
+    run_result baseline;    // the median baseline run
+    double ratio = 0;       // median of the per-pair MB/s ratios
+    double cpu_ratio = 0;   // median of the per-pair ratios of bytes per CPU second of the working thread
+};
+
+// Runs eddy and the baseline alternately, `runs` pairs: on a shared machine the load drifts, and a pair
+// taken back to back sees about the same share of the CPU, so the ratio is the median of per-pair ratios.
+template <typename E, typename B>
+paired side_by_side(int runs, E eddy, B baseline) {
+    std::vector<run_result> es, bs;
+    std::vector<double> ratios, cpu_ratios;
+    auto ratio = [](double a, double b) { return b > 0 ? a / b : 0; };
+    for (int i = 0; i < runs; ++i) {
+        es.push_back(eddy());
+        bs.push_back(baseline());
+        ratios.push_back(ratio(es.back().t.mb_per_s(), bs.back().t.mb_per_s()));
+        cpu_ratios.push_back(ratio(es.back().t.bytes_per_cpu_s(), bs.back().t.bytes_per_cpu_s()));
+    }
+    auto median = [](std::vector<run_result> rs) {
+        std::sort(rs.begin(), rs.end(), [](auto& a, auto& b) { return a.t.mb_per_s() < b.t.mb_per_s(); });
+        return rs[rs.size() / 2];
+    };
+    std::sort(ratios.begin(), ratios.end());
+    std::sort(cpu_ratios.begin(), cpu_ratios.end());
+    return {median(es), median(bs), ratios[ratios.size() / 2], cpu_ratios[cpu_ratios.size() / 2]};
 }
 
-void print_row(const std::string& name, const run_result& e, const run_result& b, size_t recs_per_batch) {
+void print_row(const std::string& name, const paired& p, size_t recs_per_batch) {
+    const auto& e = p.eddy;
     double recs = e.t.seconds > 0 ? static_cast<double>(e.t.ops * recs_per_batch) / e.t.seconds : 0;
     double per_fsync = e.fsyncs ? static_cast<double>(e.t.bytes) / static_cast<double>(e.fsyncs) / 1024 : 0;
-    fmt::print("| {:<34} | {:>9.1f} | {:>11.0f} | {:>7} | {:>10.1f} | {:>9.1f} | {:>5.2f} |\n", name, e.t.mb_per_s(),
-               recs, e.fsyncs, per_fsync, b.t.mb_per_s(), b.t.mb_per_s() > 0 ? e.t.mb_per_s() / b.t.mb_per_s() : 0);
+    fmt::print("| {:<34} | {:>9.1f} | {:>11.0f} | {:>7} | {:>10.1f} | {:>9.1f} | {:>5.2f} | {:>9.2f} |\n", name,
+               e.t.mb_per_s(), recs, e.fsyncs, per_fsync, p.baseline.t.mb_per_s(), p.ratio, p.cpu_ratio);
     std::fflush(stdout);
 }
 
@@ -178,11 +207,12 @@ int run(const options& opt) {
     runtime::shard_set shards(1, runtime::shard_options{.loop_lag_interval = std::chrono::milliseconds(0)});
     shards.start();
     runtime::blocking_pool pool(2);
-    fmt::print("median of {} runs; baseline = hand-written pwrite loop of the same batches in the same run\n\n",
+    fmt::print("medians of {} runs, eddy and the baseline (hand-written pwrite loop of the same batches) "
+               "alternating; ratio = median of the per-pair ratios\n\n",
                opt.runs);
-    fmt::print("| {:<34} | {:>9} | {:>11} | {:>7} | {:>10} | {:>9} | {:>5} |\n", "scenario", "MB/s", "records/s",
-               "fsyncs", "KiB/fsync", "base MB/s", "ratio");
-    fmt::print("|{:-<36}|{:->11}|{:->13}|{:->9}|{:->12}|{:->11}|{:->7}|\n", "", "", "", "", "", "", "");
+    fmt::print("| {:<34} | {:>9} | {:>11} | {:>7} | {:>10} | {:>9} | {:>5} | {:>9} |\n", "scenario", "MB/s",
+               "records/s", "fsyncs", "KiB/fsync", "base MB/s", "ratio", "cpu ratio");
+    fmt::print("|{:-<36}|{:->11}|{:->13}|{:->9}|{:->12}|{:->11}|{:->7}|{:->11}|\n", "", "", "", "", "", "", "", "");
     std::string base_path = opt.dir + "/baseline.dat";
     for (size_t size : opt.record_sizes) {
         bytes batch = make_batch(size);
@@ -192,18 +222,19 @@ int run(const options& opt) {
             for (int a : opt.appenders) {
                 bool always = policy.mode == storage::flush_policy::kind::always;
                 if (!always && a > 1 && a != opt.appenders.back()) continue;  // concurrency barely matters
-                auto e = median_of(opt.runs, [&] { return run_eddy_append(shards, pool, opt, batch, policy, a); });
                 // Baseline: never = no fdatasync; interval = every 100 ms; always = one fdatasync per
                 // `a` batches (what perfect group commit of `a` appenders could do).
-                auto b = median_of(opt.runs, [&] {
-                    run_result r;
-                    r.t = baseline_write(base_path, batch, opt.bytes_per_run,
-                                         always ? static_cast<uint32_t>(a) : 0,
-                                         policy.mode == storage::flush_policy::kind::interval ? 100 : 0,
-                                         always ? opt.always_time : std::chrono::milliseconds(60000));
-                    return r;
-                });
-                print_row(fmt::format("append {}B {} x{}", size, pol, a), e, b, recs);
+                auto p = side_by_side(
+                    opt.runs, [&] { return run_eddy_append(shards, pool, opt, batch, policy, a); },
+                    [&] {
+                        run_result r;
+                        r.t = baseline_write(base_path, batch, opt.bytes_per_run,
+                                             always ? static_cast<uint32_t>(a) : 0,
+                                             policy.mode == storage::flush_policy::kind::interval ? 100 : 0,
+                                             always ? opt.always_time : std::chrono::milliseconds(60000));
+                        return r;
+                    });
+                print_row(fmt::format("append {}B {} x{}", size, pol, a), p, recs);
             }
         }
         if (!opt.read) continue;
@@ -213,9 +244,10 @@ int run(const options& opt) {
         (void)baseline_write(base_path, batch, opt.bytes_per_run, 0, 0, std::chrono::milliseconds(60000));
         (void)run_eddy_read(shards, opt);  // warm the page cache
         (void)baseline_read(base_path, 1 << 20);
-        auto e = median_of(opt.runs, [&] { return run_result{run_eddy_read(shards, opt), 0}; });
-        auto b = median_of(opt.runs, [&] { return run_result{baseline_read(base_path, 1 << 20), 0}; });
-        print_row(fmt::format("read {}B sequential (page cache)", size), e, b, recs);
+        auto p = side_by_side(
+            opt.runs, [&] { return run_result{run_eddy_read(shards, opt), 0}; },
+            [&] { return run_result{baseline_read(base_path, 1 << 20), 0}; });
+        print_row(fmt::format("read {}B sequential (page cache)", size), p, recs);
     }
     pool.stop();
     shards.stop();
