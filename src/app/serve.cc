@@ -12,6 +12,7 @@
 #include "app/data_dir.h"
 #include "app/http_wiring.h"
 #include "app/kafka_wiring.h"
+#include "app/runtime_metrics.h"
 #include "base/log.h"
 #include "config/config_file.h"
 #include "io/clock.h"
@@ -132,6 +133,11 @@ int serve(const config::server_config& cfg) {
     if (!process) app_log.warn("process metrics unavailable: {}", process.error().message());
     runtime::shard_options shard_opts;
     shard_opts.on_thread_start = [](shard_id id) { observability::set_current_shard(id); };
+    if (auto lag = register_loop_lag_metrics(registry, cfg.smp)) {
+        shard_opts.on_lag = std::move(*lag);
+    } else {
+        app_log.warn("loop lag metrics unavailable: {}", lag.error().message());
+    }
     auto fs = io::make_posix_filesystem();
     runtime::shard_set shards(cfg.smp, std::move(shard_opts));
     shards.start();
