@@ -4,8 +4,12 @@
 
 #include "coord/lag_monitor.h"
 #include "http/handlers/metrics.h"
+#include "http/handlers/rest_consumers.h"
+#include "http/handlers/rest_produce.h"
+#include "http/handlers/rest_topics.h"
 #include "http/handlers/v1_groups.h"
 #include "http/handlers/v1_topics.h"
+#include "http/rest/consumer_table.h"
 #include "http/server.h"
 #include "io/clock.h"
 
@@ -26,6 +30,17 @@ void add_http_services(runtime::service_registry& services, const config::server
     auto& routes = server->routes();
     http::add_health_routes(routes, ready);
     http::add_metrics_routes(routes, registry, pool);
+    // The Confluent REST Proxy v2 API, on the Kafka side's broker and group coordinator. Its consumer
+    // instances are added after the server so they stop first: long polls end and instances leave their
+    // groups while the server still answers, and before the group coordinator stops.
+    std::unique_ptr<http::rest::consumer_table> consumers;
+    if (kafka.broker != nullptr && kafka.groups != nullptr) {
+        consumers = std::make_unique<http::rest::consumer_table>(shards, *kafka.broker, *kafka.groups,
+                                                                 io::system_clock());
+        http::add_rest_topic_routes(routes, *kafka.broker, 0);
+        http::add_rest_produce_routes(routes, *kafka.broker, io::system_clock());
+        http::add_rest_consumer_routes(routes, *consumers);
+    }
     // eddy's own /v1 admin API, and the consumer lag metrics (coord/lag_monitor.h), refreshed on shard 0.
     // The monitor is added before the server: it starts after the group service and stops after the server.
     if (kafka.broker != nullptr && kafka.groups != nullptr) {
@@ -36,6 +51,7 @@ void add_http_services(runtime::service_registry& services, const config::server
                                                           registry, lo));
     }
     services.add(std::move(server));
+    if (consumers) services.add(std::move(consumers));
 }
 
 }  // namespace eddy::app

@@ -21,6 +21,7 @@
 #include "http/handlers/metrics.h"
 #include "http/responses.h"
 #include "http/server.h"
+#include "http/tests/test_client.h"
 #include "observability/prometheus_text.h"
 #include "runtime/blocking_pool.h"
 #include "runtime/tests/runtime_fixture.h"
@@ -32,40 +33,7 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-// A blocking client on its own io_context (the test thread is not a shard).
-class client {
-public:
-    explicit client(uint16_t port) : sock_(io_) {
-        sock_.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-    }
-    void send(std::string_view raw) { asio::write(sock_, asio::buffer(raw.data(), raw.size())); }
-    // Reads one response; an error (e.g. end_of_stream) when the server closed instead.
-    result<response> read(bool head = false) {
-        beast_http::response_parser<beast_http::string_body> p;
-        p.body_limit(64 << 20);
-        p.skip(head);
-        boost::system::error_code ec;
-        beast_http::read(sock_, buf_, p, ec);
-        if (ec) return make_error(ec);
-        return p.release();
-    }
-    result<response> get(std::string_view target) {
-        send(fmt::format("GET {} HTTP/1.1\r\nHost: x\r\n\r\n", target));
-        return read();
-    }
-    // True when the server has closed its side (read returns EOF).
-    bool closed_by_server() {
-        char c;
-        boost::system::error_code ec;
-        sock_.read_some(asio::buffer(&c, 1), ec);
-        return ec == asio::error::eof || ec == asio::error::connection_reset;
-    }
-
-private:
-    asio::io_context io_;
-    asio::ip::tcp::socket sock_;
-    boost::beast::flat_buffer buf_;
-};
+using client = testing::test_client;
 
 class http_server_test : public runtime::testing::sharded_test {
 protected:
