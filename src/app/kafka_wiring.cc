@@ -26,10 +26,12 @@ storage::log_config log_defaults(const config::log_defaults& d) {
 }  // namespace
 
 kafka_parts add_kafka_services(runtime::service_registry& services, const config::server_config& cfg,
-                        runtime::shard_set& shards, runtime::blocking_pool& pool, io::filesystem& fs, io::clock& clock) {
+                               runtime::shard_set& shards, runtime::blocking_pool& pool, io::filesystem& fs,
+                               io::clock& clock, observability::metric_registry& registry) {
     coord::broker_options bo;
     bo.data_dir = cfg.data_dir;
     bo.log_defaults = log_defaults(cfg.log);
+    bo.registry = &registry;
     bo.auto_create_topics = cfg.kafka.auto_create_topics;
     bo.default_partitions = cfg.kafka.default_partitions;
     auto broker = std::make_unique<coord::broker>(shards, pool, fs, clock, std::move(bo));

@@ -5,6 +5,7 @@
 #include "config/server_config.h"
 #include "io/clock.h"
 #include "io/file.h"
+#include "observability/metric_registry.h"
 #include "runtime/blocking_pool.h"
 #include "runtime/service.h"
 #include "runtime/shard.h"
@@ -22,8 +23,10 @@ struct kafka_parts {
     coord::group_service* groups = nullptr;
 };
 
+// The services' metrics (partitions, storage, Kafka requests) go to `registry`.
 // REQUIRES: everything passed outlives the registry's services.
 kafka_parts add_kafka_services(runtime::service_registry& services, const config::server_config& cfg,
-                        runtime::shard_set& shards, runtime::blocking_pool& pool, io::filesystem& fs, io::clock& clock);
+                               runtime::shard_set& shards, runtime::blocking_pool& pool, io::filesystem& fs,
+                               io::clock& clock, observability::metric_registry& registry);
 
 }  // namespace eddy::app

@@ -144,7 +144,7 @@ int serve(const config::server_config& cfg) {
     runtime::blocking_pool pool(blocking_threads);
     runtime::service_registry services;
     http::readiness ready;
-    auto kafka = add_kafka_services(services, cfg, shards, pool, *fs, io::system_clock());
+    auto kafka = add_kafka_services(services, cfg, shards, pool, *fs, io::system_clock(), registry);
     add_http_services(services, cfg, shards, pool, registry, ready, kafka);
 
     auto& control = shards.at(shard_id{0});
