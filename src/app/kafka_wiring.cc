@@ -38,6 +38,7 @@ kafka_parts add_kafka_services(runtime::service_registry& services, const config
     kafka::server::server_options so;
     so.host = cfg.kafka_addr.host;
     so.port = cfg.kafka_addr.port;
+    so.registry = &registry;
     so.limits.max_frame_size = cfg.kafka.max_frame_bytes;
     auto server = std::make_unique<kafka::server::kafka_server>(shards, *broker, std::move(so));
     // Consumer groups: the coordinator on shard 0, its offsets log in <data_dir>/meta/__consumer_offsets/0.

@@ -23,12 +23,20 @@ kafka_server::kafka_server(runtime::shard_set& shards, coord::broker& broker, se
     context_.broker = &broker;
     context_.node_id = options_.node_id;
     context_.cluster_id = options_.cluster_id;
+    if (options_.registry != nullptr) {
+        if (auto f = kafka_families::register_in(*options_.registry)) {
+            families_ = std::move(*f);
+        } else {
+            server_log.error("kafka metrics not registered: {}", f.error().message());
+        }
+    }
 }
 
 kafka_server::~kafka_server() = default;
 
 asio::awaitable<result<void>> kafka_server::start() {
-    co_await states_.start();
+    const kafka_families* f = families_ ? &*families_ : nullptr;
+    co_await states_.start(f);
     started_ = true;
     auto r = co_await listener_.bind(options_.host, options_.port);
     if (!r) {
@@ -50,7 +58,10 @@ void kafka_server::on_accept(asio::ip::tcp::socket sock) {
     auto& st = states_.local();
     auto executor = sock.get_executor();
     auto conn = std::make_shared<connection>(std::move(sock), context_, st.connections.gate(), options_.limits);
-    st.connections.spawn(executor, std::move(conn));
+    st.probe.connection_opened();
+    if (!st.connections.spawn(executor, std::move(conn), [&st] { st.probe.connection_closed(); })) {
+        st.probe.connection_closed();
+    }
 }
 
 asio::awaitable<void> kafka_server::stop() {

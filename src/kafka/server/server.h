@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -16,6 +17,8 @@
 #include "base/result.h"
 #include "kafka/server/connection.h"
 #include "kafka/server/handler.h"
+#include "kafka/server/probe.h"
+#include "observability/metric_registry.h"
 #include "runtime/connection_table.h"
 #include "runtime/gate.h"
 #include "runtime/service.h"
@@ -32,6 +35,8 @@ struct server_options {
     int32_t node_id = 0;
     std::string advertised_host;   // empty: host (or 127.0.0.1 when host is a wildcard)
     std::string cluster_id = "eddy-cluster";
+    // Receives the listener's metrics (probe.h). Optional; REQUIRES: outlives the server.
+    observability::metric_registry* registry = nullptr;
 };
 
 class kafka_server final : public runtime::service {
@@ -50,7 +55,9 @@ public:
 
 private:
     struct shard_state {
+        explicit shard_state(const kafka_families* f) : probe(f ? kafka_probe(*f) : kafka_probe()) {}
         runtime::connection_table<connection> connections{log::logger{"kafka"}};
+        kafka_probe probe;
         boost::asio::awaitable<void> stop() { return connections.stop(); }
     };
 
@@ -60,6 +67,7 @@ private:
     runtime::shard_set& shards_;
     server_options options_;
     server_context context_;
+    std::optional<kafka_families> families_;
     runtime::sharded<shard_state> states_;
     runtime::tcp_listener listener_;
     bool started_ = false;
