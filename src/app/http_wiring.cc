@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "base/log.h"
 #include "coord/lag_monitor.h"
 #include "http/handlers/metrics.h"
 #include "http/handlers/rest_consumers.h"
@@ -14,6 +15,11 @@
 #include "io/clock.h"
 
 namespace eddy::app {
+namespace {
+
+constexpr log::logger wiring_log{"eddy"};
+
+}  // namespace
 
 void add_http_services(runtime::service_registry& services, const config::server_config& cfg,
                        runtime::shard_set& shards, runtime::blocking_pool& pool,
@@ -35,10 +41,19 @@ void add_http_services(runtime::service_registry& services, const config::server
     // groups while the server still answers, and before the group coordinator stops.
     std::unique_ptr<http::rest::consumer_table> consumers;
     if (kafka.broker != nullptr && kafka.groups != nullptr) {
+        http::rest::consumer_options co;
+        co.instance_timeout = cfg.rest.consumer_instance_timeout;
+        co.default_read_timeout = cfg.rest.consumer_request_timeout;
+        co.max_instances = cfg.rest.max_consumer_instances;
+        if (auto probe = http::rest::rest_probe::register_in(registry)) {
+            co.probe = *probe;
+        } else {
+            wiring_log.warn("REST Proxy metrics unavailable: {}", probe.error().message());
+        }
         consumers = std::make_unique<http::rest::consumer_table>(shards, *kafka.broker, *kafka.groups,
-                                                                 io::system_clock());
+                                                                 io::system_clock(), co);
         http::add_rest_topic_routes(routes, *kafka.broker, 0);
-        http::add_rest_produce_routes(routes, *kafka.broker, io::system_clock());
+        http::add_rest_produce_routes(routes, *kafka.broker, io::system_clock(), co.probe);
         http::add_rest_consumer_routes(routes, *consumers);
     }
     // eddy's own /v1 admin API, and the consumer lag metrics (coord/lag_monitor.h), refreshed on shard 0.

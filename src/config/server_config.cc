@@ -78,7 +78,7 @@ constexpr int64_t max_frame_limit = 1LL << 30;
 constexpr int64_t max_body_limit = 1LL << 30;
 constexpr int64_t max_timeout_ms = 3'600'000;
 
-const std::array<option, 18> options{{
+const std::array<option, 21> options{{
     {"data_dir", "data-dir", "DIR", "directory holding topics, metadata and checkpoints",
      [](server_config& c, std::string_view v) -> result<void> {
          if (v.empty()) return make_error(errc::invalid_value, "expected a directory path, got an empty string");
@@ -164,6 +164,18 @@ const std::array<option, 18> options{{
     {"http.body_timeout_ms", "http-body-timeout-ms", "MS", "a request body must arrive within this (else 408)",
      set_ms<&server_config::http, &http_settings::body_timeout, 1, max_timeout_ms>,
      show_ms<&server_config::http, &http_settings::body_timeout>},
+    {"rest.consumer_instance_timeout_ms", "rest-consumer-instance-timeout-ms", "MS",
+     "delete a REST Proxy consumer instance unused for this long",
+     set_ms<&server_config::rest, &rest_settings::consumer_instance_timeout, 1'000, max_timeout_ms>,
+     show_ms<&server_config::rest, &rest_settings::consumer_instance_timeout>},
+    {"rest.consumer_request_timeout_ms", "rest-consumer-request-timeout-ms", "MS",
+     "how long a REST Proxy records read without ?timeout= waits for records",
+     set_ms<&server_config::rest, &rest_settings::consumer_request_timeout, 1, 30'000>,
+     show_ms<&server_config::rest, &rest_settings::consumer_request_timeout>},
+    {"rest.max_consumer_instances", "rest-max-consumer-instances", "N",
+     "REST Proxy consumer instances at most (more: 429)",
+     set_uint<&server_config::rest, &rest_settings::max_consumer_instances, 1, 1'000'000>,
+     show_uint<&server_config::rest, &rest_settings::max_consumer_instances>},
     {"metrics.consumer_lag_interval_ms", "metrics-consumer-lag-interval-ms", "MS",
      "how often consumer lag metrics are recomputed (their staleness)",
      set_ms<&server_config::metrics, &metrics_settings::consumer_lag_interval, 100, max_timeout_ms>,

@@ -68,6 +68,13 @@ struct http_settings {
     std::chrono::milliseconds body_timeout{60'000};
 };
 
+// The Confluent REST Proxy's consumer instances (docs/http.md, "Consumer instances").
+struct rest_settings {
+    std::chrono::milliseconds consumer_instance_timeout{300'000};  // consumer.instance.timeout.ms
+    std::chrono::milliseconds consumer_request_timeout{1'000};     // a read's wait when it names no timeout
+    uint64_t max_consumer_instances = 1'000;
+};
+
 // What /metrics exports (docs/metrics.md).
 struct metrics_settings {
     // How often consumer lag is recomputed for eddy_consumer_group_lag_*: the staleness of those metrics.
@@ -83,6 +90,7 @@ struct server_config {
     log_defaults log;
     kafka_settings kafka;
     http_settings http;
+    rest_settings rest;
     metrics_settings metrics;
 
     // The number of hardware threads (at least 1).

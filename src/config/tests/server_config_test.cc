@@ -125,6 +125,22 @@ TEST(server_config, consumer_lag_interval_applies_within_bounds) {
     EXPECT_NE(low.error().context.find("--metrics-consumer-lag-interval-ms"), std::string::npos) << low.error().context;
 }
 
+TEST(server_config, rest_settings_apply_within_bounds) {
+    server_config defaults;
+    EXPECT_EQ(defaults.rest.consumer_instance_timeout, std::chrono::milliseconds(300'000));
+    EXPECT_EQ(defaults.rest.consumer_request_timeout, std::chrono::milliseconds(1'000));
+    EXPECT_EQ(defaults.rest.max_consumer_instances, 1'000u);
+    auto r = load_server_config(file("[rest]\nconsumer_instance_timeout_ms = 60000\nmax_consumer_instances = 5\n"),
+                                {{"rest-consumer-request-timeout-ms", "250"}});
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->rest.consumer_instance_timeout, std::chrono::milliseconds(60'000));
+    EXPECT_EQ(r->rest.consumer_request_timeout, std::chrono::milliseconds(250));
+    EXPECT_EQ(r->rest.max_consumer_instances, 5u);
+    auto high = load_server_config({}, {{"rest-consumer-request-timeout-ms", "30001"}});
+    ASSERT_FALSE(high);
+    EXPECT_NE(high.error().context.find("--rest-consumer-request-timeout-ms"), std::string::npos) << high.error().context;
+}
+
 TEST(server_config, integers_accept_underscores_between_digits_only) {
     EXPECT_TRUE(load_server_config(file("log.segment_bytes = 1_048_576\n"), {}));
     EXPECT_FALSE(load_server_config(file("log.segment_bytes = _1048576\n"), {}));

@@ -178,7 +178,7 @@ awaitable<std::vector<record_result>> append_all(coord::broker& broker, const st
     co_return std::move(*results);
 }
 
-awaitable<response> produce(coord::broker& broker, io::clock& clock, request_context& ctx,
+awaitable<response> produce(coord::broker& broker, io::clock& clock, rest_probe& probe, request_context& ctx,
                             std::optional<partition_id> path_partition) {
     auto format = produce_format(ctx.req);
     if (!format) co_return to_response(format.error());
@@ -193,8 +193,10 @@ awaitable<response> produce(coord::broker& broker, io::clock& clock, request_con
     auto plan = plan_batches(*records, *partitions, max_batch);
     auto results = co_await append_all(broker, topic, *records, std::move(plan), clock.now_ms());
     json::array offsets;
+    uint64_t appended = 0;
     for (size_t i = 0; i < results.size(); ++i) {
         if (!results[i].err) {
+            ++appended;
             offsets.push_back(json::object{{"partition", (*partitions)[i].value()},
                                            {"offset", results[i].offset},
                                            {"error_code", nullptr},
@@ -207,21 +209,22 @@ awaitable<response> produce(coord::broker& broker, io::clock& clock, request_con
                                        {"error_code", is_retriable(e) ? code::kafka_retriable : code::kafka_error},
                                        {"error", e.message()}});
     }
+    probe.produced(*format, appended);
     co_return json_ok(json::object{
         {"offsets", std::move(offsets)}, {"key_schema_id", nullptr}, {"value_schema_id", nullptr}});
 }
 
 }  // namespace
 
-void add_rest_produce_routes(router& r, coord::broker& broker, io::clock& clock) {
-    r.add(verb::post, "/topics/{topic}", [&broker, &clock](request_context& ctx) -> awaitable<response> {
-        co_return co_await produce(broker, clock, ctx, std::nullopt);
+void add_rest_produce_routes(router& r, coord::broker& broker, io::clock& clock, rest_probe probe) {
+    r.add(verb::post, "/topics/{topic}", [&broker, &clock, probe](request_context& ctx) mutable -> awaitable<response> {
+        co_return co_await produce(broker, clock, probe, ctx, std::nullopt);
     });
     r.add(verb::post, "/topics/{topic}/partitions/{partition}",
-          [&broker, &clock](request_context& ctx) -> awaitable<response> {
+          [&broker, &clock, probe](request_context& ctx) mutable -> awaitable<response> {
               auto p = parse_partition_param(ctx.params.get("partition"));
               if (!p) co_return to_response(p.error());
-              co_return co_await produce(broker, clock, ctx, *p);
+              co_return co_await produce(broker, clock, probe, ctx, *p);
           });
 }
 

@@ -11,6 +11,7 @@
 // first use when the broker auto-creates topics, as a Kafka produce does.
 #pragma once
 
+#include "http/rest/probe.h"
 #include "http/router.h"
 
 namespace eddy::coord {
@@ -23,7 +24,8 @@ class clock;
 
 namespace eddy::http {
 
-// REQUIRES: broker and clock outlive the server. The clock gives the records' CreateTime.
-void add_rest_produce_routes(router& r, coord::broker& broker, io::clock& clock);
+// REQUIRES: broker and clock outlive the server. The clock gives the records' CreateTime; the probe
+// counts the records appended.
+void add_rest_produce_routes(router& r, coord::broker& broker, io::clock& clock, rest::rest_probe probe = {});
 
 }  // namespace eddy::http

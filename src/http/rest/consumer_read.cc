@@ -157,6 +157,7 @@ asio::awaitable<outcome<read_result>> read_records(home_state& h, std::shared_pt
         co_await wait_for_data(h, *inst, deadline);
     }
     inst->last_used = h.clock.monotonic();
+    h.options.probe.consumed(format, records.size());
     co_return read_result{format, to_json_text(records)};
 }
 

@@ -122,6 +122,7 @@ namespace {
 asio::awaitable<void> close_instance(home_state& h, std::shared_ptr<consumer_instance> inst) {
     if (inst->closed) co_return;
     h.instances.erase({inst->group, inst->name});
+    h.options.probe.instances(h.instances.size());
     inst->closed = true;
     inst->mode = instance_mode::none;
     ++inst->membership_epoch;
@@ -331,6 +332,7 @@ asio::awaitable<outcome<std::string>> consumer_table::create(std::string group, 
         inst->last_used = h.clock.monotonic();
         inst->next_auto_commit = inst->last_used + h.options.auto_commit_interval;
         h.instances.emplace(std::make_pair(std::move(group), name), std::move(inst));
+        h.options.probe.instances(h.instances.size());
         co_return name;
     };
     co_return co_await on_home<std::string>(std::move(fn));

@@ -35,6 +35,7 @@
 
 #include "base/ids.h"
 #include "http/rest/common.h"
+#include "http/rest/probe.h"
 #include "io/clock.h"
 #include "runtime/service.h"
 #include "runtime/shard.h"
@@ -58,6 +59,7 @@ struct consumer_options {
     std::chrono::milliseconds auto_commit_interval{5'000};  // auto.commit.interval.ms
     std::chrono::milliseconds sweep_interval{1'000};        // how often expiry is checked
     shard_id home{0};
+    rest_probe probe;  // records consumed, instances alive
 };
 
 enum class offset_reset { earliest, latest, none };

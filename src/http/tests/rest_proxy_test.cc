@@ -26,6 +26,7 @@
 #include "http/server.h"
 #include "http/tests/test_client.h"
 #include "io/fault_filesystem.h"
+#include "observability/prometheus_text.h"
 #include "runtime/blocking_pool.h"
 #include "runtime/tests/runtime_fixture.h"
 #include "storage/record_batch.h"
@@ -79,9 +80,13 @@ protected:
         rest::consumer_options co;
         co.heartbeat_interval = 20ms;
         co.instance_timeout = 60s;
+        registry_ = std::make_unique<observability::metric_registry>(smp());
+        auto probe = rest::rest_probe::register_in(*registry_);
+        ASSERT_TRUE(probe);
+        co.probe = *probe;
         table_ = std::make_unique<rest::consumer_table>(*shards_, *broker_, *groups_, clock_, co);
         add_rest_topic_routes(server_->routes(), *broker_, 0);
-        add_rest_produce_routes(server_->routes(), *broker_, clock_);
+        add_rest_produce_routes(server_->routes(), *broker_, clock_, co.probe);
         add_rest_consumer_routes(server_->routes(), *table_);
         auto r = run([this]() -> awaitable<result<void>> {
             if (auto b = co_await broker_->start(); !b) co_return b;
@@ -189,6 +194,12 @@ protected:
             20s);
     }
 
+    // Whether the metrics text has this exact sample line.
+    bool has_sample(const std::string& line) {
+        return observability::prometheus_text(*registry_).find(line + "\n") != std::string::npos;
+    }
+
+    std::unique_ptr<observability::metric_registry> registry_;
     io::fault_filesystem fs_;
     io::manual_clock clock_;
     runtime::blocking_pool pool_{1};
@@ -355,6 +366,9 @@ TEST_P(rest_proxy_test, consumer_subscribes_reads_commits_and_shows_up_in_the_gr
         values.insert(*value);
     }
     EXPECT_EQ(values.size(), 6u);
+    EXPECT_TRUE(has_sample(R"(eddy_rest_records_produced_total{format="binary"} 6)"));
+    EXPECT_TRUE(has_sample(R"(eddy_rest_records_consumed_total{format="binary"} 6)"));
+    EXPECT_TRUE(has_sample("eddy_rest_consumer_instances 1"));
 
     // The instance is a member of the group, as a Kafka consumer would be.
     auto d = describe("g1");
@@ -395,6 +409,7 @@ TEST_P(rest_proxy_test, consumer_subscribes_reads_commits_and_shows_up_in_the_gr
     EXPECT_EQ(error_code_of(call(verb::delete_, base)), 40403);
     auto after = describe("g1");
     EXPECT_EQ(after[0].state, coord::group_state::empty);
+    EXPECT_TRUE(has_sample("eddy_rest_consumer_instances 0"));
 }
 
 TEST_P(rest_proxy_test, json_consumer_long_polls_until_a_record_arrives) {
