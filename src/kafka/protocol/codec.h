@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "base/result.h"
 #include "kafka/protocol/frame.h"
@@ -48,6 +49,30 @@ template <typename M>
     m.encode(w, version);
     EDDY_TRY(w.finish());
     EDDY_TRY(end_frame(out, at));
+    return out;
+}
+
+// A response frame whose large records fields are not copied: `head` holds every other byte, and each
+// piece's data goes right after the first piece.at bytes of head (writer::borrow_records).
+struct scattered_frame {
+    bytes head;
+    std::vector<borrowed_piece> pieces;
+};
+
+// encode_response_frame, borrowing records fields of at least min_borrow bytes instead of copying them.
+// REQUIRES: the records' bytes outlive the frame's send.
+template <typename M>
+[[nodiscard]] result<scattered_frame> encode_response_frame_scattered(int32_t correlation_id, const M& m,
+                                                                      int16_t version, size_t min_borrow) {
+    EDDY_TRY_ASSIGN(int16_t header_version, response_header_version(M::api_key, version));
+    scattered_frame out;
+    size_t at = begin_frame(out.head);
+    writer w(out.head);
+    w.borrow_records(&out.pieces, min_borrow);
+    encode_response_header(w, response_header{correlation_id}, header_version);
+    m.encode(w, version);
+    EDDY_TRY(w.finish());
+    EDDY_TRY(end_frame(out.head, at, w.size() - out.head.size()));
     return out;
 }
 

@@ -46,9 +46,9 @@ size_t begin_frame(bytes& out) {
     return at;
 }
 
-result<void> end_frame(bytes& out, size_t at) {
+result<void> end_frame(bytes& out, size_t at, size_t borrowed) {
     EDDY_ASSERT(at + frame_prefix_size <= out.size());
-    size_t size = out.size() - at - frame_prefix_size;
+    size_t size = out.size() - at - frame_prefix_size + borrowed;
     if (size > static_cast<size_t>(std::numeric_limits<int32_t>::max()))
         return make_error(errc::frame_too_large, "encoded frame of {} bytes", size);
     store_be<int32_t>(out.data() + at, static_cast<int32_t>(size));

@@ -44,7 +44,8 @@ private:
 
 // Appends a 4-byte placeholder and returns its position; end_frame patches in the size of what followed.
 [[nodiscard]] size_t begin_frame(bytes& out);
-// REQUIRES: `at` came from begin_frame on the same buffer. Error if the frame exceeds int32.
-[[nodiscard]] result<void> end_frame(bytes& out, size_t at);
+// REQUIRES: `at` came from begin_frame on the same buffer. `borrowed`: bytes of the frame sent from
+// elsewhere (writer::borrow_records). Error if the frame exceeds int32.
+[[nodiscard]] result<void> end_frame(bytes& out, size_t at, size_t borrowed = 0);
 
 }  // namespace eddy::kafka::protocol

@@ -165,6 +165,12 @@ void writer::write_bytes(const std::optional<bytes>& b, bool flexible, bool null
 }
 
 void writer::write_records(const records_view& r, bool flexible) {
+    if (r && pieces_ != nullptr && r->size() >= borrow_min_) {
+        write_length(r->size(), flexible, true, "bytes");
+        pieces_->push_back(borrowed_piece{out_.size(), *r});
+        borrowed_ += r->size();
+        return;
+    }
     if (r) return write_bytes(*r, flexible);
     if (flexible) write_uvarint(0);
     else write_int32(-1);

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "bytes/bytes.h"
@@ -81,12 +82,27 @@ private:
     size_t pos_ = 0;
 };
 
+// Bytes of an encoded message that stay outside the writer's buffer: `data` belongs right after the first
+// `at` bytes of the buffer. Pieces are in increasing `at` order (see writer::borrow_records).
+struct borrowed_piece {
+    size_t at = 0;
+    bytes_view data;
+};
+
 // Appends encodings to a buffer. Encoding cannot fail on the wire level, but a value can be
 // unencodable (a null in a non-nullable version, a string over 32767 bytes): the writer then records the
 // first such error and keeps going; callers check finish().
 class writer {
 public:
     explicit writer(bytes& out) : out_(out) {}
+
+    // From now on a records field of at least min_size bytes is not copied: write_records writes its
+    // length and adds a piece to `pieces`, so a large Fetch response can be sent with scatter/gather
+    // straight from the buffers its records were read into. REQUIRES: those bytes outlive the send.
+    void borrow_records(std::vector<borrowed_piece>* pieces, size_t min_size) {
+        pieces_ = pieces;
+        borrow_min_ = min_size;
+    }
 
     void write_int8(int8_t v) { append_be(out_, v); }
     void write_int16(int16_t v) { append_be(out_, v); }
@@ -112,13 +128,17 @@ public:
     // Records an encoding error (the first one wins).
     void fail(error e);
     [[nodiscard]] result<void> finish() const;
-    [[nodiscard]] size_t size() const { return out_.size(); }
+    // Bytes encoded so far, borrowed pieces included.
+    [[nodiscard]] size_t size() const { return out_.size() + borrowed_; }
 
 private:
     void write_length(size_t n, bool flexible, bool wide, std::string_view what);
 
     bytes& out_;
     std::optional<error> error_;
+    std::vector<borrowed_piece>* pieces_ = nullptr;
+    size_t borrow_min_ = 0;
+    size_t borrowed_ = 0;
 };
 
 template <typename F>

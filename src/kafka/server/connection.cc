@@ -1,6 +1,7 @@
 #include "kafka/server/connection.h"
 
 #include <array>
+#include <vector>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -22,6 +23,17 @@ namespace {
 constexpr log::logger conn_log{"kafka"};
 constexpr size_t read_chunk = 64 * 1024;
 namespace asio = boost::asio;
+
+// The frame's bytes in order: head stretches with the borrowed pieces between them.
+void append_buffers(const protocol::scattered_frame& f, std::vector<asio::const_buffer>& out) {
+    size_t pos = 0;
+    for (const auto& p : f.pieces) {
+        if (p.at > pos) out.emplace_back(f.head.data() + pos, p.at - pos);
+        if (!p.data.empty()) out.emplace_back(p.data.data(), p.data.size());
+        pos = p.at;
+    }
+    if (pos < f.head.size()) out.emplace_back(f.head.data() + pos, f.head.size() - pos);
+}
 
 }  // namespace
 
@@ -109,7 +121,7 @@ asio::awaitable<void> connection::read_loop() {
 
 void connection::push_ready(std::optional<bytes> frame) {
     auto s = std::make_shared<slot>();
-    s->frame = std::move(frame);
+    if (frame) s->frame.emplace(response_frame{protocol::scattered_frame{std::move(*frame), {}}, {}});
     s->done = true;
     queue_.push_back(std::move(s));
     writer_wake_.notify();
@@ -174,19 +186,27 @@ asio::awaitable<bool> connection::dispatch(bytes frame) {
 
 asio::awaitable<void> connection::write_loop() {
     auto self = shared_from_this();
+    std::vector<std::shared_ptr<slot>> sending;  // owns the bytes `buffers` points into until written
+    std::vector<asio::const_buffer> buffers;
     while (!closed_) {
-        while (!queue_.empty() && queue_.front()->done && !closed_) {
-            auto s = std::move(queue_.front());
+        while (!queue_.empty() && queue_.front()->done) {
+            sending.push_back(std::move(queue_.front()));
             queue_.pop_front();
-            reader_wake_.notify();
-            if (!s->frame) continue;
+            if (sending.back()->frame) append_buffers(sending.back()->frame->frame, buffers);
+        }
+        if (!sending.empty()) reader_wake_.notify();
+        if (!buffers.empty()) {
             boost::system::error_code ec;
-            co_await asio::async_write(socket_, asio::buffer(*s->frame), asio::redirect_error(asio::use_awaitable, ec));
+            co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+            buffers.clear();
+            sending.clear();
             if (ec) {
                 close();
                 break;
             }
+            continue;  // more responses may have become ready meanwhile
         }
+        sending.clear();
         if (reader_done_ && queue_.empty()) break;
         if (!closed_) co_await writer_wake_.wait();
     }

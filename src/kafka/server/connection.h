@@ -1,7 +1,9 @@
 // One Kafka client connection, living on one shard. The reader splits the byte stream into frames,
 // decodes each request header, and starts the request's handler; the writer sends responses strictly in
 // request order (a per-connection queue of slots, each filled when its handler finishes), so pipelined
-// and long-polling requests can overlap while clients still see answers in the order they asked.
+// and long-polling requests can overlap while clients still see answers in the order they asked. All
+// responses ready at the head of the queue leave in one gathering write, large records fields straight
+// from the buffers they were read into (response_frame).
 //
 // Closing rules (Kafka's): an undecodable frame or header, a frame above the size limit, an api key or
 // version we do not serve (except ApiVersions, answered with the KIP-511 fallback) closes the connection.
@@ -56,7 +58,7 @@ public:
 
 private:
     struct slot {
-        std::optional<bytes> frame;  // nullopt: no response (acks=0), or the connection is closing
+        std::optional<response_frame> frame;  // nullopt: no response (acks=0), or the connection is closing
         bool done = false;
     };
 

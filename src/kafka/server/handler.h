@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -72,11 +73,14 @@ public:
     // No response frame will be written (Produce with acks=0).
     void suppress_response() { suppress_ = true; }
     [[nodiscard]] bool response_suppressed() const { return suppress_; }
-    // Keeps a buffer alive until the response is encoded (records fields borrow their bytes).
+    // Keeps a buffer alive until the response has been written to the socket (records fields borrow
+    // their bytes, and large ones are sent from where they lie; see response_frame).
     bytes_view keep(bytes b) {
         arena_.push_back(std::make_unique<bytes>(std::move(b)));
         return *arena_.back();
     }
+    // Hands the kept buffers to the response frame that borrows them.
+    [[nodiscard]] std::vector<std::unique_ptr<bytes>> take_kept() { return std::exchange(arena_, {}); }
 
 private:
     const server_context& server_;
@@ -86,8 +90,19 @@ private:
     std::vector<std::unique_ptr<bytes>> arena_;
 };
 
+// An encoded response as the connection writes it: `frame.head` with the borrowed pieces (large records
+// fields) spliced in, sent with one gathering write; `kept` owns the pieces' bytes until then.
+struct response_frame {
+    protocol::scattered_frame frame;
+    std::vector<std::unique_ptr<bytes>> kept;
+};
+
+// Records fields at least this large are sent from the buffers they were read into, not copied.
+inline constexpr size_t min_borrowed_records = 16 * 1024;
+
 // A decoded body could not be handled: the connection is closed (Kafka's behaviour for bad requests).
-using handler_fn = boost::asio::awaitable<result<std::optional<bytes>>> (*)(request_context& ctx, bytes_view body);
+using handler_fn = boost::asio::awaitable<result<std::optional<response_frame>>> (*)(request_context& ctx,
+                                                                                     bytes_view body);
 
 struct handler_entry {
     int16_t api_key = -1;
@@ -98,15 +113,18 @@ struct handler_entry {
 };
 
 template <typename H>
-boost::asio::awaitable<result<std::optional<bytes>>> invoke_handler(request_context& ctx, bytes_view body) {
+boost::asio::awaitable<result<std::optional<response_frame>>> invoke_handler(request_context& ctx, bytes_view body) {
     auto req = protocol::decode_body<typename H::request>(body, ctx.version());
     if (!req) co_return unexpected(std::move(req).error());
     auto resp = co_await H::handle(ctx, std::move(*req));
     ctx.release();
-    if (ctx.response_suppressed()) co_return std::optional<bytes>{};
-    auto frame = protocol::encode_response_frame(ctx.header().correlation_id, resp, ctx.version());
+    if (ctx.response_suppressed()) co_return std::optional<response_frame>{};
+    auto frame = protocol::encode_response_frame_scattered(ctx.header().correlation_id, resp, ctx.version(),
+                                                           min_borrowed_records);
     if (!frame) co_return unexpected(std::move(frame).error());
-    co_return std::optional<bytes>(std::move(*frame));
+    std::optional<response_frame> out;
+    out.emplace(response_frame{std::move(*frame), ctx.take_kept()});
+    co_return std::move(out);
 }
 
 template <typename H>

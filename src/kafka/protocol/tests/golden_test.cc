@@ -167,5 +167,42 @@ TEST(golden, produce_v3_records_are_borrowed_verbatim) {
     EXPECT_EQ(r->data(), body->data() + body->size() - 5);  // points into the input, no copy
 }
 
+// A scattered frame (large records fields borrowed, not copied) must put exactly the bytes of the
+// contiguous encoding on the wire, flexible or not, and copy the small records fields it does not borrow.
+TEST(golden, scattered_response_frame_matches_contiguous) {
+    bytes big1(20000, 0xab), big2(70000, 0xcd), small(100, 0xef);
+    fetch_response resp;
+    auto& t = resp.responses.emplace_back();
+    t.topic = "t";
+    for (int i = 0; i < 4; ++i) {
+        auto& p = t.partitions.emplace_back();
+        p.partition_index = i;
+        p.high_watermark = 10 + i;
+    }
+    t.partitions[0].records = bytes_view(big1);
+    t.partitions[1].records = bytes_view(small);
+    t.partitions[2].records = std::nullopt;
+    t.partitions[3].records = bytes_view(big2);
+    for (int16_t version : {int16_t{4}, int16_t{11}, int16_t{12}}) {
+        auto whole = encode_response_frame(9, resp, version);
+        auto scattered = encode_response_frame_scattered(9, resp, version, 16 * 1024);
+        ASSERT_TRUE(whole && scattered) << version;
+        ASSERT_EQ(scattered->pieces.size(), 2u) << version;
+        EXPECT_EQ(scattered->pieces[0].data.data(), big1.data());  // borrowed: no copy
+        EXPECT_EQ(scattered->pieces[1].data.data(), big2.data());
+        bytes joined;
+        size_t pos = 0;
+        for (const auto& piece : scattered->pieces) {
+            joined.insert(joined.end(), scattered->head.begin() + static_cast<ptrdiff_t>(pos),
+                          scattered->head.begin() + static_cast<ptrdiff_t>(piece.at));
+            joined.insert(joined.end(), piece.data.begin(), piece.data.end());
+            pos = piece.at;
+        }
+        joined.insert(joined.end(), scattered->head.begin() + static_cast<ptrdiff_t>(pos), scattered->head.end());
+        EXPECT_EQ(joined, *whole) << version;
+        EXPECT_LT(scattered->head.size(), 1000u) << version;
+    }
+}
+
 }  // namespace
 }  // namespace eddy::kafka::protocol
