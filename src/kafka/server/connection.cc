@@ -1,6 +1,7 @@
 #include "kafka/server/connection.h"
 
 #include <array>
+#include <chrono>
 #include <vector>
 
 #include <boost/asio/co_spawn.hpp>
@@ -12,6 +13,7 @@
 
 #include "base/log.h"
 #include "kafka/protocol/headers.h"
+#include "kafka/server/errors.h"
 #include "kafka/server/handler_table.h"
 #include "kafka/server/handlers/api_versions.h"
 #include "kafka/server/probe.h"
@@ -53,8 +55,9 @@ void event::notify() {
 }
 
 connection::connection(asio::ip::tcp::socket socket, const server_context& server, runtime::gate& gate,
-                       connection_limits limits)
-    : socket_(std::move(socket)), server_(server), gate_(gate), limits_(limits), splitter_(limits.max_frame_size),
+                       connection_limits limits, kafka_probe& probe)
+    : socket_(std::move(socket)), server_(server), gate_(gate), limits_(limits), probe_(probe),
+      splitter_(limits.max_frame_size),
       writer_wake_(socket_.get_executor()), reader_wake_(socket_.get_executor()) {
     boost::system::error_code ec;
     auto ep = socket_.remote_endpoint(ec);
@@ -74,21 +77,18 @@ void connection::close() {
 
 asio::awaitable<void> connection::run() {
     auto self = shared_from_this();
-    probe().connections_accepted.fetch_add(1, std::memory_order_relaxed);
-    probe().connections_active.fetch_add(1, std::memory_order_relaxed);
     conn_log.debug("connection from {}", peer_);
     auto writer = [self]() -> asio::awaitable<void> { co_await self->write_loop(); };
     asio::co_spawn(socket_.get_executor(), std::move(writer), asio::detached);
     try {
         co_await read_loop();
     } catch (const std::exception& e) {
-        probe().connection_errors.fetch_add(1, std::memory_order_relaxed);
+        probe_.connection_error();
         conn_log.warn("connection {}: {}; closing", peer_, e.what());
         close();
     }
     reader_done_ = true;
     writer_wake_.notify();
-    probe().connections_active.fetch_sub(1, std::memory_order_relaxed);
 }
 
 asio::awaitable<void> connection::read_loop() {
@@ -101,7 +101,7 @@ asio::awaitable<void> connection::read_loop() {
         for (;;) {
             auto next = splitter_.next();
             if (!next) {
-                probe().bad_requests.fetch_add(1, std::memory_order_relaxed);
+                probe_.bad_request();
                 conn_log.warn("connection {}: {}; closing", peer_, next.error().message());
                 close();
                 co_return;
@@ -128,11 +128,11 @@ void connection::push_ready(std::optional<bytes> frame) {
 }
 
 asio::awaitable<bool> connection::dispatch(bytes frame) {
-    probe().requests.fetch_add(1, std::memory_order_relaxed);
+    const auto t0 = std::chrono::steady_clock::now();
     protocol::reader in{bytes_view(frame)};
     auto hdr = protocol::decode_request_header(in);
     if (!hdr) {
-        probe().bad_requests.fetch_add(1, std::memory_order_relaxed);
+        probe_.bad_request();
         conn_log.warn("connection {}: bad request header: {}; closing", peer_, hdr.error().message());
         co_return false;
     }
@@ -141,11 +141,13 @@ asio::awaitable<bool> connection::dispatch(bytes frame) {
     if (h.api_key == protocol::api_versions_key && entry != nullptr && h.api_version > entry->max_version) {
         auto fallback = api_versions_fallback(h.correlation_id);
         if (!fallback) co_return false;
+        const error_count unsupported{kerr::unsupported_version, 1};
+        probe_.request_done(h.api_key, entry->name, std::chrono::steady_clock::now() - t0, {&unsupported, 1});
         push_ready(std::move(*fallback));
         co_return true;
     }
     if (entry == nullptr || h.api_version < entry->min_version || h.api_version > entry->max_version) {
-        probe().bad_requests.fetch_add(1, std::memory_order_relaxed);
+        probe_.bad_request();
         conn_log.warn("connection {} (client {}): unsupported api {} version {}; closing", peer_,
                       h.client_id.value_or(""), h.api_key, h.api_version);
         co_return false;
@@ -158,20 +160,22 @@ asio::awaitable<bool> connection::dispatch(bytes frame) {
     auto released = std::make_shared<runtime::wakeup>(ex);
     auto ctx = std::make_shared<request_context>(server_, h, [released] { released->notify(); });
     size_t body_at = in.position();
-    auto run = [self = shared_from_this(), s, ctx, entry, body_at, frame = std::move(frame),
+    auto run = [self = shared_from_this(), s, ctx, entry, body_at, t0, frame = std::move(frame),
                 hold = std::make_shared<runtime::gate::holder>(std::move(*holder))]() -> asio::awaitable<void> {
         try {
             auto r = co_await entry->invoke(*ctx, bytes_view(frame).subspan(body_at));
             if (r) {
                 s->frame = std::move(*r);
+                self->probe_.request_done(entry->api_key, entry->name, std::chrono::steady_clock::now() - t0,
+                                          ctx->errors().counts());
             } else {
-                probe().bad_requests.fetch_add(1, std::memory_order_relaxed);
+                self->probe_.bad_request();
                 conn_log.warn("connection {}: {} v{} (correlation id {}): {}; closing", self->peer_, entry->name,
                               ctx->version(), ctx->header().correlation_id, r.error().message());
                 self->close();
             }
         } catch (const std::exception& e) {
-            probe().connection_errors.fetch_add(1, std::memory_order_relaxed);
+            self->probe_.connection_error();
             conn_log.error("connection {}: {} failed: {}; closing", self->peer_, entry->name, e.what());
             self->close();
         }

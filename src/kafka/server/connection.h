@@ -23,6 +23,7 @@
 #include "bytes/bytes.h"
 #include "kafka/protocol/frame.h"
 #include "kafka/server/handler.h"
+#include "kafka/server/probe.h"
 #include "runtime/gate.h"
 
 namespace eddy::kafka::server {
@@ -46,9 +47,10 @@ private:
 
 class connection : public std::enable_shared_from_this<connection> {
 public:
-    // REQUIRES: server and gate outlive the connection's coroutines (the server closes the gate at stop).
+    // REQUIRES: server, gate and probe (the shard's) outlive the connection's coroutines (the server
+    // closes the gate at stop).
     connection(boost::asio::ip::tcp::socket socket, const server_context& server, runtime::gate& gate,
-               connection_limits limits);
+               connection_limits limits, kafka_probe& probe);
 
     // Serves the connection until the peer or close() ends it.
     boost::asio::awaitable<void> run();
@@ -72,6 +74,7 @@ private:
     const server_context& server_;
     runtime::gate& gate_;
     connection_limits limits_;
+    kafka_probe& probe_;
     std::string peer_;
     protocol::frame_splitter splitter_;
     std::deque<std::shared_ptr<slot>> queue_;  // in request order

@@ -36,6 +36,7 @@
 #include "bytes/bytes.h"
 #include "kafka/protocol/codec.h"
 #include "kafka/protocol/headers.h"
+#include "kafka/server/error_codes.h"
 
 namespace eddy::coord {
 class broker;
@@ -81,6 +82,8 @@ public:
     }
     // Hands the kept buffers to the response frame that borrows them.
     [[nodiscard]] std::vector<std::unique_ptr<bytes>> take_kept() { return std::exchange(arena_, {}); }
+    // The error codes of the response (for eddy_kafka_request_errors_total), filled by invoke_handler.
+    [[nodiscard]] error_tally& errors() { return errors_; }
 
 private:
     const server_context& server_;
@@ -88,6 +91,7 @@ private:
     std::function<void()> on_release_;
     bool suppress_ = false;
     std::vector<std::unique_ptr<bytes>> arena_;
+    error_tally errors_;
 };
 
 // An encoded response as the connection writes it: `frame.head` with the borrowed pieces (large records
@@ -117,6 +121,7 @@ boost::asio::awaitable<result<std::optional<response_frame>>> invoke_handler(req
     auto req = protocol::decode_body<typename H::request>(body, ctx.version());
     if (!req) co_return unexpected(std::move(req).error());
     auto resp = co_await H::handle(ctx, std::move(*req));
+    tally_error_codes(resp, ctx.errors());
     ctx.release();
     if (ctx.response_suppressed()) co_return std::optional<response_frame>{};
     auto frame = protocol::encode_response_frame_scattered(ctx.header().correlation_id, resp, ctx.version(),

@@ -6,7 +6,6 @@
 // API (and error code) on that shard. Nothing here runs per record: one call per request or connection.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -70,22 +69,5 @@ private:
     observability::gauge connections_;
     observability::counter accepted_;
 };
-
-// Legacy process-wide counters, still incremented by connection.cc and the produce/fetch handlers until
-// they record through their shard's kafka_probe; not exported.
-struct server_probe {
-    std::atomic<uint64_t> connections_accepted{0};
-    std::atomic<uint64_t> connections_active{0};
-    std::atomic<uint64_t> requests{0};
-    std::atomic<uint64_t> bad_requests{0};
-    std::atomic<uint64_t> connection_errors{0};
-    std::atomic<uint64_t> produce_errors{0};
-    std::atomic<uint64_t> fetch_errors{0};
-};
-
-[[nodiscard]] inline server_probe& probe() {
-    static server_probe p;
-    return p;
-}
 
 }  // namespace eddy::kafka::server

@@ -57,7 +57,8 @@ asio::awaitable<result<void>> kafka_server::start() {
 void kafka_server::on_accept(asio::ip::tcp::socket sock) {
     auto& st = states_.local();
     auto executor = sock.get_executor();
-    auto conn = std::make_shared<connection>(std::move(sock), context_, st.connections.gate(), options_.limits);
+    auto conn = std::make_shared<connection>(std::move(sock), context_, st.connections.gate(), options_.limits,
+                                             st.probe);
     st.probe.connection_opened();
     if (!st.connections.spawn(executor, std::move(conn), [&st] { st.probe.connection_closed(); })) {
         st.probe.connection_closed();

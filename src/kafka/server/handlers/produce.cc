@@ -8,7 +8,6 @@
 #include "kafka/protocol/messages/produce.h"
 #include "kafka/server/errors.h"
 #include "kafka/server/handler.h"
-#include "kafka/server/probe.h"
 #include "kafka/server/run_all.h"
 
 #include <boost/asio/this_coro.hpp>
@@ -62,7 +61,6 @@ struct produce_handler {
                     pr.error_code = to_kafka_error(r.error());
                     pr.base_offset = -1;
                     pr.error_message = r.error().message();
-                    probe().produce_errors.fetch_add(1, std::memory_order_relaxed);
                     produce_log.debug("produce {}/{}: {}", t.name, p.index, r.error().message());
                 }
             }

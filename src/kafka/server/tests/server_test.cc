@@ -15,6 +15,7 @@
 #include "kafka/protocol/messages/produce.h"
 #include "kafka/server/server.h"
 #include "kafka/server/tests/raw_client.h"
+#include "observability/prometheus_text.h"
 #include "runtime/tests/runtime_fixture.h"
 #include "storage/record_batch.h"
 
@@ -71,6 +72,7 @@ protected:
         server_options so;
         so.port = 0;
         so.limits.max_frame_size = 1 << 20;
+        so.registry = &registry_;
         server_ = std::make_unique<kafka_server>(*shards_, *broker_, so);
         auto r = run([this]() -> awaitable<result<void>> {
             auto b = co_await broker_->start();
@@ -89,8 +91,17 @@ protected:
     }
     raw_client client() { return raw_client("127.0.0.1", server_->bound_port()); }
 
+    // The value of one sample of the server's metrics, if exported.
+    std::optional<double> sample(const std::string& series) const {
+        auto text = observability::prometheus_text(registry_);
+        auto at = text.find("\n" + series + " ");
+        if (at == std::string::npos) return std::nullopt;
+        return std::stod(text.substr(at + series.size() + 2));
+    }
+
     io::fault_filesystem fs_;
     io::manual_clock clock_;
+    observability::metric_registry registry_{2};
     std::unique_ptr<runtime::blocking_pool> pool_;
     std::unique_ptr<coord::broker> broker_;
     std::unique_ptr<kafka_server> server_;
@@ -229,6 +240,40 @@ TEST_P(server_test, bad_crc_is_corrupt_message_and_unsupported_versions_close_th
     EXPECT_TRUE(c2.closed_by_peer());
     auto c3 = client();
     EXPECT_EQ(c3.call<p::api_versions_response>(p::api_versions_request{}, 0).error_code, 0);
+}
+
+TEST_P(server_test, metrics_count_requests_error_codes_bad_requests_and_connections) {
+    {
+        auto c = client();
+        p::create_topics_request req;
+        req.timeout_ms = 1000;
+        req.topics.push_back({"m", 1, 1, {}, {}});
+        req.topics.push_back({"m", 1, 1, {}, {}});
+        EXPECT_EQ(c.call<p::create_topics_response>(req, 4).topics[1].error_code, 36);
+        auto ok = c.call<p::produce_response>(produce_req("m", 0, batch_of({"a"})), 7);
+        EXPECT_EQ(ok.responses[0].partition_responses[0].error_code, 0);
+        auto missing = produce_req("m", 4, batch_of({"b"}));
+        missing.topic_data[0].partition_data.push_back(missing.topic_data[0].partition_data[0]);
+        missing.topic_data[0].partition_data[1].index = 5;
+        auto bad = c.call<p::produce_response>(missing, 7);
+        EXPECT_EQ(bad.responses[0].partition_responses[1].error_code, 3);
+        c.call<p::fetch_response>(fetch_req("m", 0, 0), 11);
+        EXPECT_EQ(sample("eddy_kafka_connections"), 1.0);
+        p::metadata_request md;
+        c.send(md, 12);  // above what we advertise: a bad request, the connection closes
+        EXPECT_TRUE(c.closed_by_peer());
+    }
+    ASSERT_TRUE(runtime::testing::wait_until([&] { return sample("eddy_kafka_connections") == 0.0; }));
+    EXPECT_EQ(sample("eddy_kafka_connections_accepted_total"), 1.0);
+    EXPECT_EQ(sample("eddy_kafka_requests_total{api=\"CreateTopics\"}"), 1.0);
+    EXPECT_EQ(sample("eddy_kafka_requests_total{api=\"Produce\"}"), 2.0);
+    EXPECT_EQ(sample("eddy_kafka_requests_total{api=\"Fetch\"}"), 1.0);
+    EXPECT_FALSE(sample("eddy_kafka_requests_total{api=\"Metadata\"}")) << "refused before it was handled";
+    EXPECT_EQ(sample("eddy_kafka_request_errors_total{api=\"CreateTopics\",code=\"36\"}"), 1.0);
+    EXPECT_EQ(sample("eddy_kafka_request_errors_total{api=\"Produce\",code=\"3\"}"), 2.0);
+    EXPECT_EQ(sample("eddy_kafka_request_duration_seconds_count{api=\"Produce\"}"), 2.0);
+    EXPECT_EQ(sample("eddy_kafka_bad_requests_total"), 1.0);
+    EXPECT_EQ(sample("eddy_kafka_connection_errors_total"), 0.0);
 }
 
 INSTANTIATE_TEST_SUITE_P(smp, server_test, runtime::testing::smp_values());
