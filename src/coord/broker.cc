@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -13,6 +14,7 @@
 #include "coord/meta_store.h"
 #include "runtime/run_on.h"
 #include "runtime/semaphore.h"
+#include "runtime/wakeup.h"
 
 namespace eddy::coord {
 namespace {
@@ -308,6 +310,66 @@ boost::asio::awaitable<result<fetch_outcome>> broker::read(std::string topic, pa
         return pm.read(topic, p, from, max_bytes);
     };
     co_return co_await partitions_.invoke_on(sid, std::move(fn));
+}
+
+namespace {
+
+// The reads of one shard's share of a read_many, run on that shard.
+std::vector<result<fetch_outcome>> read_in_order(partition_manager& pm, const std::vector<read_request>& reqs,
+                                                 size_t budget) {
+    std::vector<result<fetch_outcome>> out;
+    out.reserve(reqs.size());
+    for (const auto& q : reqs) {
+        out.push_back(pm.read(q.topic, q.partition, q.from, std::min(q.max_bytes, budget)));
+        if (out.back()) budget -= std::min(budget, out.back()->data.size());
+    }
+    return out;
+}
+
+// Collects the per-shard results of a read_many on the calling shard.
+struct read_join {
+    explicit read_join(const boost::asio::any_io_executor& ex, size_t n) : done(ex), results(n) {}
+    runtime::wakeup done;
+    std::vector<result<fetch_outcome>> results;
+    size_t pending = 0;
+    std::exception_ptr error;
+};
+
+}  // namespace
+
+boost::asio::awaitable<std::vector<result<fetch_outcome>>> broker::read_many(std::vector<read_request> reqs,
+                                                                            size_t total_max_bytes) {
+    auto ex = co_await boost::asio::this_coro::executor;
+    auto join = std::make_shared<read_join>(ex, reqs.size());
+    std::vector<std::vector<size_t>> by_shard(shards_.size());
+    for (size_t i = 0; i < reqs.size(); ++i) by_shard[owner(reqs[i].topic, reqs[i].partition).value()].push_back(i);
+    const shard_id here = runtime::current_shard()->id();
+    for (uint32_t s = 0; s < by_shard.size(); ++s) {
+        if (by_shard[s].empty() || shard_id{s} == here) continue;
+        std::vector<read_request> share;
+        for (size_t i : by_shard[s]) share.push_back(std::move(reqs[i]));
+        auto fn = [share = std::move(share), total_max_bytes](partition_manager& pm) {
+            return read_in_order(pm, share, total_max_bytes);
+        };
+        ++join->pending;
+        boost::asio::co_spawn(ex, partitions_.invoke_on(shard_id{s}, std::move(fn)),
+                              [join, idx = by_shard[s]](std::exception_ptr e, std::vector<result<fetch_outcome>> r) {
+                                  if (e && !join->error) join->error = e;
+                                  for (size_t k = 0; k < r.size() && k < idx.size(); ++k) join->results[idx[k]] = std::move(r[k]);
+                                  if (--join->pending == 0) join->done.notify();
+                              });
+    }
+    // This shard's partitions are read meanwhile, without a hop.
+    const auto& mine = by_shard[here.value()];
+    if (!mine.empty()) {
+        std::vector<read_request> share;
+        for (size_t i : mine) share.push_back(std::move(reqs[i]));
+        auto r = read_in_order(partitions_.local(), share, total_max_bytes);
+        for (size_t k = 0; k < r.size(); ++k) join->results[mine[k]] = std::move(r[k]);
+    }
+    if (join->pending > 0) co_await join->done.wait();
+    if (join->error) std::rethrow_exception(join->error);
+    co_return std::move(join->results);
 }
 
 boost::asio::awaitable<result<offset>> broker::list_offset(std::string topic, partition_id p, int64_t timestamp) {

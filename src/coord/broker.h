@@ -55,6 +55,14 @@ struct produce_request_data {
     int16_t acks = -1;
 };
 
+// One partition of broker::read_many.
+struct read_request {
+    std::string topic;
+    partition_id partition;
+    offset from;
+    size_t max_bytes = 0;  // this partition's limit
+};
+
 // A partition to watch in a long-poll.
 struct watch_point {
     std::string topic;
@@ -97,6 +105,13 @@ public:
     [[nodiscard]] awaitable<result<produce_outcome>> produce(produce_request_data req);
     [[nodiscard]] awaitable<result<fetch_outcome>> read(std::string topic, partition_id p, offset from,
                                                         size_t max_bytes);
+    // Reads several partitions (a Fetch) with one cross-shard call per owner shard, the shards in parallel
+    // (the calling shard's own partitions inline). On each shard the partitions are read in the given
+    // order, each limited to its max_bytes and to what that shard's earlier reads left of total_max_bytes;
+    // once that is spent the rest get their offsets only. Results in the given order. Several shards may
+    // together return up to shards x total_max_bytes: the caller applies the budget across them.
+    [[nodiscard]] awaitable<std::vector<result<fetch_outcome>>> read_many(std::vector<read_request> reqs,
+                                                                        size_t total_max_bytes);
     [[nodiscard]] awaitable<result<offset>> list_offset(std::string topic, partition_id p, int64_t timestamp);
     [[nodiscard]] awaitable<result<offset>> delete_records(std::string topic, partition_id p, int64_t before);
     // Log start and end, size and segment count of one partition, and its owner shard (admin API).

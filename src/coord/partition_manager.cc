@@ -263,6 +263,12 @@ result<fetch_outcome> partition_manager::read(const std::string& topic, partitio
     auto& l = *part->log;
     fetch_outcome out{{}, l.log_end_offset(), l.log_start_offset()};
     if (from == l.log_end_offset()) return out;
+    if (max_bytes == 0) {
+        if (from < l.log_start_offset() || from > l.log_end_offset())
+            return make_error(storage::errc::offset_out_of_range, "{}/{}: offset {} not in [{}, {}]", topic, p, from,
+                              l.log_start_offset(), l.log_end_offset());
+        return out;
+    }
     EDDY_TRY_ASSIGN(auto r, l.read(from, max_bytes));
     out.data = std::move(r.data);
     part->probe.read(storage::count_records(out.data), out.data.size());

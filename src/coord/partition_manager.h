@@ -98,6 +98,8 @@ public:
     // `always`, completes only once the appended data is durable.
     [[nodiscard]] boost::asio::awaitable<result<produce_outcome>> produce(std::string topic, partition_id p,
                                                                           bytes batches, int16_t acks);
+    // Whole batches from `from`, up to max_bytes but at least one batch. max_bytes == 0: the offsets
+    // only, no data (a Fetch whose byte budget is spent), yet an offset out of range is still an error.
     [[nodiscard]] result<fetch_outcome> read(const std::string& topic, partition_id p, offset from,
                                              size_t max_bytes);
     // -1 latest (high watermark), -2 earliest, otherwise the first offset with timestamp >= ts (or the

@@ -1,15 +1,18 @@
 // Fetch (key 1), v4-11, sessionless (session_id is always 0, which KIP-227 allows). Each partition is
-// read on its owner shard; whole batches from the one holding fetch_offset, at least one batch even
-// above the byte limits (KIP-74). When less than min_bytes is available the request long-polls until
-// data arrives on any requested partition or max_wait_ms passes. last_stable_offset = high watermark
-// (no transactions), so read_committed consumers see everything.
+// read on its owner shard, the owners in parallel (one hop per shard, coord::broker::read_many); whole
+// batches from the one holding fetch_offset, within the partition's and the request's byte limits in
+// request order, but at least one batch for the first partition with data (KIP-74). When less than
+// min_bytes is available the request long-polls until data arrives on any requested partition or
+// max_wait_ms passes. last_stable_offset = high watermark (no transactions), so read_committed consumers
+// see everything.
+#include <algorithm>
 #include <chrono>
 
 #include "coord/broker.h"
 #include "kafka/protocol/messages/fetch.h"
 #include "kafka/server/errors.h"
 #include "kafka/server/handler.h"
-#include "kafka/server/probe.h"
+#include "storage/record_batch.h"
 
 namespace eddy::kafka::server {
 namespace {
@@ -23,33 +26,53 @@ struct fetch_pass {
     bool any_error = false;
 };
 
+// The longest run of whole batches at the front of data within limit bytes; with at_least_one, the
+// first batch even when it alone is larger. data holds whole batches as the log stored them.
+size_t whole_batches_within(bytes_view data, size_t limit, bool at_least_one) {
+    size_t n = 0;
+    while (n < data.size()) {
+        auto h = storage::parse_header(data.subspan(n));
+        if (!h || n + h->size_bytes() > data.size()) break;
+        if (n + h->size_bytes() > limit && !(at_least_one && n == 0)) break;
+        n += h->size_bytes();
+    }
+    return n;
+}
+
 boost::asio::awaitable<fetch_pass> read_once(request_context& ctx, const protocol::fetch_request& req) {
+    std::vector<coord::read_request> reads;
+    for (const auto& t : req.topics) {
+        for (const auto& p : t.partitions) {
+            reads.push_back({t.topic, partition_id{p.partition}, offset{p.fetch_offset},
+                             static_cast<size_t>(std::max(1, p.partition_max_bytes))});
+        }
+    }
+    const size_t budget = static_cast<size_t>(std::max(1, req.max_bytes));
+    auto results = co_await ctx.broker().read_many(std::move(reads), budget);
+    // The request's budget across all owners, in request order.
     fetch_pass pass;
-    int64_t remaining = req.max_bytes > 0 ? req.max_bytes : 0;
+    size_t remaining = static_cast<size_t>(std::max(0, req.max_bytes));
+    size_t i = 0;
     for (const auto& t : req.topics) {
         auto& tr = pass.resp.responses.emplace_back();
         tr.topic = t.topic;
         for (const auto& p : t.partitions) {
+            auto& r = results[i++];
             auto& pd = tr.partitions.emplace_back();
             pd.partition_index = p.partition;
             pd.aborted_transactions.emplace();
-            size_t limit = static_cast<size_t>(std::max<int64_t>(1, std::min<int64_t>(p.partition_max_bytes, remaining)));
-            auto r = co_await ctx.broker().read(t.topic, partition_id{p.partition}, offset{p.fetch_offset}, limit);
             if (!r) {
                 pd.error_code = to_kafka_error(r.error());
                 pd.high_watermark = -1;
                 pd.records = bytes_view{};
                 pass.any_error = true;
-                probe().fetch_errors.fetch_add(1, std::memory_order_relaxed);
                 continue;
             }
             pd.high_watermark = r->high_watermark.value();
             pd.last_stable_offset = r->high_watermark.value();
             pd.log_start_offset = r->log_start.value();
-            // Past the request's byte budget, partitions report their offsets but no data (a first batch
-            // is always served, even above the limits, so a large batch cannot block a consumer).
-            if (remaining <= 0 && pass.total > 0) r->data.clear();
-            remaining -= static_cast<int64_t>(r->data.size());
+            r->data.resize(whole_batches_within(r->data, remaining, pass.total == 0));
+            remaining -= std::min(remaining, r->data.size());
             pass.total += r->data.size();
             pass.buffers.push_back(std::move(r->data));
             pd.records = bytes_view{};
