@@ -2,13 +2,15 @@
 # The Kafka load comparison printed into docs/benchmarks.md: eddy serve (durable default flush policy)
 # driven by build/bench/eddy_kafka_load, librdkafka's in-process mock broker (the client's ceiling on
 # this machine) and Redis Streams (XADD pipelined, AOF everysec and always). Loopback only, bounded.
-# Env: BENCH_RUNS (3), KAFKA_LOAD_RECORDS_100 (300000), KAFKA_LOAD_RECORDS_1K (100000), EDDY_SMP (2),
-# EDDY_BUILD_DIR (build).
+# Env: BENCH_RUNS (3), KAFKA_LOAD_RECORDS_100 (2000000), KAFKA_LOAD_RECORDS_1K (500000), EDDY_SMP (2),
+# EDDY_BUILD_DIR (build), KAFKA_LOAD_CONSUMERS (1), REDIS_PIPELINES / REDIS_CLIENTS (see redis_streams.sh).
+# Prints the load average before and after: quote runs from a quiet machine only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${BENCH_RUNS:-3}
-n_small=${KAFKA_LOAD_RECORDS_100:-300000}
-n_large=${KAFKA_LOAD_RECORDS_1K:-100000}
+n_small=${KAFKA_LOAD_RECORDS_100:-2000000}
+n_large=${KAFKA_LOAD_RECORDS_1K:-500000}
+consumers=${KAFKA_LOAD_CONSUMERS:-1}
 smp=${EDDY_SMP:-2}
 build=${EDDY_BUILD_DIR:-build}
 load=$build/bench/eddy_kafka_load
@@ -31,8 +33,10 @@ for _ in $(seq 1 400); do
   sleep 0.05
 done
 
-args=(--runs "$runs" --records-100 "$n_small" --records-1k "$n_large")
+echo "- start: $(date -u '+%F %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)"
+args=(--runs "$runs" --records-100 "$n_small" --records-1k "$n_large" --consumers "$consumers")
 "$load" --bootstrap "127.0.0.1:$kport" --label "eddy (smp $smp, flush always)" "${args[@]}"
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 "$load" --mock --label "librdkafka mock broker" "${args[@]}" | tail -n +3
 bench/peers/redis_streams.sh "$n_small" "$n_large" "$runs"
+echo "- end: $(date -u '+%F %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
