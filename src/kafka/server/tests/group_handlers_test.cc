@@ -6,9 +6,6 @@
 // and DeleteGroups.
 #include <gtest/gtest.h>
 
-#include "coord/broker.h"
-#include "coord/group_service.h"
-#include "io/fault_filesystem.h"
 #include "kafka/protocol/messages/delete_groups.h"
 #include "kafka/protocol/messages/describe_groups.h"
 #include "kafka/protocol/messages/find_coordinator.h"
@@ -19,58 +16,21 @@
 #include "kafka/protocol/messages/offset_commit.h"
 #include "kafka/protocol/messages/offset_fetch.h"
 #include "kafka/protocol/messages/sync_group.h"
-#include "kafka/server/server.h"
-#include "kafka/server/tests/raw_client.h"
-#include "runtime/tests/runtime_fixture.h"
+#include "kafka/server/tests/server_fixture.h"
 
 namespace eddy::kafka::server {
 namespace {
 
-namespace asio = boost::asio;
 namespace p = protocol;
-using testing::raw_client;
-template <typename T>
-using awaitable = asio::awaitable<T>;
+using kafka::testing::raw_client;
 
-class group_handlers_test : public runtime::testing::sharded_test {
+class group_handlers_test : public testing::server_fixture {
 protected:
     void SetUp() override {
-        sharded_test::SetUp();
-        pool_ = std::make_unique<runtime::blocking_pool>(1);
-        coord::broker_options bo;
-        bo.data_dir = "/data";
-        broker_ = std::make_unique<coord::broker>(*shards_, *pool_, fs_, clock_, bo);
-        coord::group_service_options go;
-        go.data_dir = "/data";
-        go.groups.initial_rebalance_delay = std::chrono::milliseconds(0);
-        go.seed = 1;
-        groups_ = std::make_unique<coord::group_service>(*shards_, *pool_, fs_, clock_, go);
-        server_options so;
-        so.port = 0;
-        server_ = std::make_unique<kafka_server>(*shards_, *broker_, so);
-        server_->set_groups(groups_.get());
-        auto r = run([this]() -> awaitable<result<void>> {
-            if (auto b = co_await broker_->start(); !b) co_return b;
-            if (auto g = co_await groups_->start(); !g) co_return g;
-            co_return co_await server_->start();
-        });
-        ASSERT_TRUE(r) << r.error().message();
-        auto created = run([this]() -> awaitable<result<coord::topic_info>> {
-            coord::create_topic_request req{.name = "t", .num_partitions = 2};
-            co_return co_await broker_->create_topic(std::move(req));
-        });
+        server_fixture::SetUp();
+        auto created = create_topic("t", 2);
         ASSERT_TRUE(created) << created.error().message();
     }
-    void TearDown() override {
-        run([this]() -> awaitable<void> {
-            co_await server_->stop();
-            co_await groups_->stop();
-            co_await broker_->stop();
-        });
-        pool_->stop();
-        sharded_test::TearDown();
-    }
-    raw_client client() { return raw_client("127.0.0.1", server_->bound_port()); }
 
     // Joins `group` as its only member with JoinGroup v4 and syncs as leader; returns the member id.
     std::string join_and_sync(raw_client& c, const std::string& group) {
@@ -99,13 +59,6 @@ protected:
         EXPECT_EQ(synced.assignment, (bytes{7, 7}));
         return joined.member_id;
     }
-
-    io::fault_filesystem fs_;
-    io::manual_clock clock_;
-    std::unique_ptr<runtime::blocking_pool> pool_;
-    std::unique_ptr<coord::broker> broker_;
-    std::unique_ptr<coord::group_service> groups_;
-    std::unique_ptr<kafka_server> server_;
 };
 
 TEST_P(group_handlers_test, find_coordinator_names_this_broker_for_groups_only) {

@@ -5,27 +5,19 @@
 
 #include <algorithm>
 
-#include "coord/broker.h"
-#include "io/fault_filesystem.h"
 #include "kafka/protocol/messages/api_versions.h"
 #include "kafka/protocol/messages/create_topics.h"
 #include "kafka/protocol/messages/fetch.h"
 #include "kafka/protocol/messages/list_offsets.h"
 #include "kafka/protocol/messages/metadata.h"
 #include "kafka/protocol/messages/produce.h"
-#include "kafka/server/server.h"
-#include "kafka/server/tests/raw_client.h"
-#include "runtime/tests/runtime_fixture.h"
+#include "kafka/server/tests/server_fixture.h"
 #include "storage/record_batch.h"
 
 namespace eddy::kafka::server {
 namespace {
 
-namespace asio = boost::asio;
 namespace p = protocol;
-using testing::raw_client;
-template <typename T>
-using awaitable = asio::awaitable<T>;
 
 bytes batch_of(std::vector<std::string> values) {
     std::vector<storage::record_input> in;
@@ -60,41 +52,7 @@ p::fetch_request fetch_req(const std::string& topic, int32_t partition, int64_t 
     return req;
 }
 
-class server_test : public runtime::testing::sharded_test {
-protected:
-    void SetUp() override {
-        sharded_test::SetUp();
-        pool_ = std::make_unique<runtime::blocking_pool>(1);
-        coord::broker_options bo;
-        bo.data_dir = "/data";
-        broker_ = std::make_unique<coord::broker>(*shards_, *pool_, fs_, clock_, bo);
-        server_options so;
-        so.port = 0;
-        so.limits.max_frame_size = 1 << 20;
-        server_ = std::make_unique<kafka_server>(*shards_, *broker_, so);
-        auto r = run([this]() -> awaitable<result<void>> {
-            auto b = co_await broker_->start();
-            if (!b) co_return b;
-            co_return co_await server_->start();
-        });
-        ASSERT_TRUE(r) << r.error().message();
-    }
-    void TearDown() override {
-        run([this]() -> awaitable<void> {
-            co_await server_->stop();
-            co_await broker_->stop();
-        });
-        pool_->stop();
-        sharded_test::TearDown();
-    }
-    raw_client client() { return raw_client("127.0.0.1", server_->bound_port()); }
-
-    io::fault_filesystem fs_;
-    io::manual_clock clock_;
-    std::unique_ptr<runtime::blocking_pool> pool_;
-    std::unique_ptr<coord::broker> broker_;
-    std::unique_ptr<kafka_server> server_;
-};
+class server_test : public testing::server_fixture {};
 
 TEST_P(server_test, api_versions_advertises_the_handler_table_and_falls_back_for_newer_versions) {
     auto c = client();
