@@ -1,4 +1,5 @@
-// Fetch (key 1), v4-11, sessionless (session_id is always 0, which KIP-227 allows). Each partition is
+// Fetch (key 1), v4-12 (flexible from v12; last_fetched_epoch is not checked: a leader that never changes
+// has no diverging epoch), sessionless (session_id is always 0, which KIP-227 allows). Each partition is
 // read on its owner shard; whole batches from the one holding fetch_offset, at least one batch even
 // above the byte limits (KIP-74). When less than min_bytes is available the request long-polls until
 // data arrives on any requested partition or max_wait_ms passes. last_stable_offset = high watermark
@@ -69,7 +70,7 @@ struct fetch_handler {
     using request = protocol::fetch_request;
     using response = protocol::fetch_response;
     static constexpr int16_t min_version = 4;
-    static constexpr int16_t max_version = 11;
+    static constexpr int16_t max_version = 12;
 
     static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
         ctx.release();  // a fetch changes nothing: later requests need not wait for its long poll
