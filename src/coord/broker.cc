@@ -372,12 +372,19 @@ boost::asio::awaitable<std::vector<result<fetch_outcome>>> broker::read_many(std
     co_return std::move(join->results);
 }
 
-boost::asio::awaitable<result<offset>> broker::list_offset(std::string topic, partition_id p, int64_t timestamp) {
+boost::asio::awaitable<result<listed_offset>> broker::lookup_offset(std::string topic, partition_id p,
+                                                                    int64_t timestamp) {
     auto sid = owner(topic, p);
     auto fn = [topic = std::move(topic), p, timestamp](partition_manager& pm) {
         return pm.list_offset(topic, p, timestamp);
     };
     co_return co_await partitions_.invoke_on(sid, std::move(fn));
+}
+
+boost::asio::awaitable<result<offset>> broker::list_offset(std::string topic, partition_id p, int64_t timestamp) {
+    auto r = co_await lookup_offset(std::move(topic), p, timestamp);
+    if (!r) co_return unexpected(std::move(r).error());
+    co_return r->value;
 }
 
 boost::asio::awaitable<result<offset>> broker::delete_records(std::string topic, partition_id p, int64_t before) {

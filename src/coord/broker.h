@@ -112,6 +112,10 @@ public:
     // together return up to shards x total_max_bytes: the caller applies the budget across them.
     [[nodiscard]] awaitable<std::vector<result<fetch_outcome>>> read_many(std::vector<read_request> reqs,
                                                                         size_t total_max_bytes);
+    // ListOffsets: the offset and record timestamp for `timestamp`, see partition_manager::list_offset.
+    [[nodiscard]] awaitable<result<listed_offset>> lookup_offset(std::string topic, partition_id p, int64_t timestamp);
+    // The offset alone (-1 when no record qualifies): what callers naming positions (latest_timestamp,
+    // earliest_timestamp) need.
     [[nodiscard]] awaitable<result<offset>> list_offset(std::string topic, partition_id p, int64_t timestamp);
     [[nodiscard]] awaitable<result<offset>> delete_records(std::string topic, partition_id p, int64_t before);
     // Log start and end, size and segment count of one partition, and its owner shard (admin API).

@@ -218,8 +218,9 @@ void group_coordinator::join_known_member(group& g, join_request& req, join_call
     }
 }
 
+// old_id is a copy: the caller's string lives in g.static_members, which is rewritten below.
 void group_coordinator::rejoin_static_member(group& g, join_request& req, join_callback& done,
-                                             const std::string& old_id) {
+                                             std::string old_id) {
     auto node = g.members.extract(old_id);
     member m = std::move(node.mapped());
     if (m.awaiting_join) {
@@ -233,6 +234,7 @@ void group_coordinator::rejoin_static_member(group& g, join_request& req, join_c
     }
     m.awaiting_join = nullptr;
     m.awaiting_sync = nullptr;
+    const std::string old_leader = g.leader_id.value_or("");
     m.id = new_member_id(*req.group_instance_id);
     g.static_members[*req.group_instance_id] = m.id;
     if (g.pending_sync.erase(old_id)) g.pending_sync.insert(m.id);
@@ -250,7 +252,17 @@ void group_coordinator::rejoin_static_member(group& g, join_request& req, join_c
             nm.client_host = req.client_host;
             nm.heartbeat_deadline = clock_.monotonic() + nm.session_timeout;
             emit_group_metadata(g);
-            defer([done = std::move(done), r = join_result_for(g, nm)] { done(r); });
+            auto r = join_result_for(g, nm);
+            if (req.api_version >= 9) {
+                // The leader learns it leads (and the members) but keeps the current assignment.
+                r.skip_assignment = g.leader_id == nm.id;
+            } else {
+                // Before v9 nothing tells a leader not to reassign, and a Stable group would not pass on
+                // a new assignment: answer with the leader id it knew, so it does not think it leads.
+                r.leader_id = old_leader;
+                r.members.clear();
+            }
+            defer([done = std::move(done), r = std::move(r)] { done(r); });
             return;
         }
         nm.protocols = std::move(old_protocols);

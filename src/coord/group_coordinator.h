@@ -90,7 +90,7 @@ private:
     // Membership (group_coordinator.cc).
     void join_new_member(group& g, join_request& req, join_callback& done);
     void join_known_member(group& g, join_request& req, join_callback& done);
-    void rejoin_static_member(group& g, join_request& req, join_callback& done, const std::string& old_id);
+    void rejoin_static_member(group& g, join_request& req, join_callback& done, std::string old_id);
     member& add_member(group& g, const join_request& req, std::string id, join_callback done);
     void update_member(member& m, const join_request& req, join_callback done);
     void prepare_rebalance(group& g);

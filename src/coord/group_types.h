@@ -49,7 +49,7 @@ struct join_request {
     std::vector<group_protocol> protocols;  // in the member's order of preference
     milliseconds session_timeout{10'000};
     milliseconds rebalance_timeout{-1};  // v0 has none: -1 means "same as session_timeout"
-    int16_t api_version = 5;  // v4+ first joins get MEMBER_ID_REQUIRED
+    int16_t api_version = 5;  // v4+ first joins get MEMBER_ID_REQUIRED; v9+ may skip the assignment
     std::string client_id;
     std::string client_host;
 };
@@ -68,6 +68,9 @@ struct join_result {
     std::string leader_id;
     std::string member_id;
     std::vector<join_member> members;  // only the leader's result lists the members
+    // v9+ (KIP-814): the leader of a Stable group rejoined as a static member; it gets the members but
+    // must not run the assignor (the group keeps its assignment).
+    bool skip_assignment = false;
 };
 
 struct sync_request {

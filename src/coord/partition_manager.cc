@@ -275,15 +275,43 @@ result<fetch_outcome> partition_manager::read(const std::string& topic, partitio
     return out;
 }
 
-result<offset> partition_manager::list_offset(const std::string& topic, partition_id p, int64_t ts) {
+namespace {
+
+// The timestamp of the record at o, which offset_for_timestamp found. A compressed batch is not
+// decompressed: there the lookup answers the batch's base offset, whose timestamp is the base timestamp.
+result<int64_t> record_timestamp(storage::log& l, offset o) {
+    EDDY_TRY_ASSIGN(auto r, l.read(o, 1));
+    EDDY_TRY_ASSIGN(auto h, storage::parse_header(r.data));
+    if (h.is_log_append_time()) return h.max_timestamp;
+    if (!h.is_compressed()) {
+        EDDY_TRY_ASSIGN(auto records, storage::parse_records(bytes_view(r.data).first(h.size_bytes())));
+        for (const auto& rec : records) {
+            if (h.base() + rec.offset_delta == o) return h.base_timestamp + rec.timestamp_delta;
+        }
+    }
+    return h.base_timestamp;
+}
+
+}  // namespace
+
+result<listed_offset> partition_manager::list_offset(const std::string& topic, partition_id p, int64_t ts) {
     auto* part = find(topic, p);
     if (part == nullptr) return make_error(errc::unknown_topic_or_partition, "{}/{}", topic, p);
     auto& l = *part->log;
-    if (ts == latest_timestamp) return l.log_end_offset();
-    if (ts == earliest_timestamp) return l.log_start_offset();
-    if (ts < 0) return make_error(errc::invalid_request, "unsupported timestamp {}", ts);
-    EDDY_TRY_ASSIGN(auto o, l.offset_for_timestamp(timestamp_ms{ts}));
-    return o.value_or(l.log_end_offset());
+    if (ts == latest_timestamp) return listed_offset{l.log_end_offset()};
+    if (ts == earliest_timestamp || ts == earliest_local_timestamp) return listed_offset{l.log_start_offset()};
+    int64_t target = ts;
+    if (ts == max_timestamp) {
+        target = l.max_timestamp();
+        if (target < 0) return listed_offset{};
+    } else if (ts < 0) {
+        return make_error(errc::invalid_request, "unsupported timestamp {}", ts);
+    }
+    EDDY_TRY_ASSIGN(auto o, l.offset_for_timestamp(timestamp_ms{target}));
+    if (!o) return listed_offset{};
+    if (ts == max_timestamp) return listed_offset{*o, target};
+    EDDY_TRY_ASSIGN(int64_t found, record_timestamp(l, *o));
+    return listed_offset{*o, found};
 }
 
 result<partition_stats> partition_manager::stats(const std::string& topic, partition_id p) {

@@ -70,9 +70,21 @@ struct partition_metrics {
     storage::storage_probe* storage = nullptr;
 };
 
-// How ListOffsets names special positions.
+// How ListOffsets names special positions. Without tiered storage the earliest local offset (KIP-405)
+// is the log start.
 inline constexpr int64_t latest_timestamp = -1;
 inline constexpr int64_t earliest_timestamp = -2;
+inline constexpr int64_t max_timestamp = -3;  // KIP-734: the first record with the largest timestamp
+inline constexpr int64_t earliest_local_timestamp = -4;
+
+// A ListOffsets answer: an offset and the timestamp of the record there, -1 for positions that name no
+// record (latest, earliest). Both -1 when no record qualifies.
+struct listed_offset {
+    offset value{-1};
+    int64_t timestamp = -1;
+
+    bool operator==(const listed_offset&) const = default;
+};
 
 class partition_manager {
 public:
@@ -102,9 +114,10 @@ public:
     // only, no data (a Fetch whose byte budget is spent), yet an offset out of range is still an error.
     [[nodiscard]] result<fetch_outcome> read(const std::string& topic, partition_id p, offset from,
                                              size_t max_bytes);
-    // -1 latest (high watermark), -2 earliest, otherwise the first offset with timestamp >= ts (or the
-    // high watermark when there is none).
-    [[nodiscard]] result<offset> list_offset(const std::string& topic, partition_id p, int64_t ts);
+    // latest_timestamp: the high watermark; earliest(_local)_timestamp: the log start; max_timestamp:
+    // the first record with the largest timestamp; ts >= 0: the first record with timestamp >= ts.
+    // Other negative values are INVALID_REQUEST.
+    [[nodiscard]] result<listed_offset> list_offset(const std::string& topic, partition_id p, int64_t ts);
     [[nodiscard]] result<partition_stats> stats(const std::string& topic, partition_id p);
     // DeleteRecords: -1 means the high watermark. Returns the new log start.
     [[nodiscard]] result<offset> delete_records(const std::string& topic, partition_id p, int64_t before);

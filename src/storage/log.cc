@@ -240,6 +240,12 @@ result<std::optional<offset>> log::offset_for_timestamp(timestamp_ms t) {
     return std::optional<offset>{};
 }
 
+int64_t log::max_timestamp() const {
+    int64_t out = -1;
+    for (const auto& s : segments_) out = std::max(out, s->max_timestamp());
+    return out;
+}
+
 result<std::optional<timestamp_ms>> log::append_time_of(offset o) {
     if (o < start_ || o >= next_) return std::optional<timestamp_ms>{};
     EDDY_TRY_ASSIGN(int64_t t, segments_[segment_index_for(o)]->append_time_of(o));

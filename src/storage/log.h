@@ -73,6 +73,9 @@ public:
     [[nodiscard]] result<read_result> read(offset from, size_t max_bytes, std::optional<offset> upto = {});
     // First offset whose record timestamp >= t (never below log start); nullopt when there is none.
     [[nodiscard]] result<std::optional<offset>> offset_for_timestamp(timestamp_ms t);
+    // The largest batch maxTimestamp in the log (ListOffsets MAX_TIMESTAMP); -1 when it holds no batch.
+    // Segments are whole, so a batch below the log start may still count.
+    [[nodiscard]] int64_t max_timestamp() const;
     // The broker append time of the batch holding o, when known (closed segments read it from disk).
     [[nodiscard]] result<std::optional<timestamp_ms>> append_time_of(offset o);
 

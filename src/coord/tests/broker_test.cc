@@ -69,6 +69,11 @@ protected:
             co_return co_await b_->read(t, partition_id{p}, offset{from}, 1 << 20);
         });
     }
+    result<listed_offset> listed(const std::string& t, int32_t p, int64_t ts) {
+        return run([this, t, p, ts]() -> awaitable<result<listed_offset>> {
+            co_return co_await b_->lookup_offset(t, partition_id{p}, ts);
+        });
+    }
     result<offset> list(const std::string& t, int32_t p, int64_t ts) {
         return run([this, t, p, ts]() -> awaitable<result<offset>> {
             co_return co_await b_->list_offset(t, partition_id{p}, ts);
@@ -83,7 +88,9 @@ protected:
 };
 
 TEST_P(broker_test, produce_read_and_list_offsets_survive_restart) {
-    ASSERT_TRUE(create("orders", 3));
+    auto created = create("orders", 3);
+    ASSERT_TRUE(created);
+    EXPECT_NE(created->id, topic_id{});
     for (int32_t p = 0; p < 3; ++p) {
         auto a = produce("orders", p, batch_of({"a", "b"}));
         ASSERT_TRUE(a) << a.error().message();
@@ -96,6 +103,7 @@ TEST_P(broker_test, produce_read_and_list_offsets_survive_restart) {
     auto topics = run([this]() -> awaitable<std::vector<topic_info>> { co_return co_await b_->list_topics(); });
     ASSERT_EQ(topics.size(), 1u);
     EXPECT_EQ(topics[0].partitions, 3);
+    EXPECT_EQ(topics[0].id, created->id) << "Metadata v10+ and CreateTopics v7 show a stable topic id";
     for (int32_t p = 0; p < 3; ++p) {
         auto r = read("orders", p, 2);
         ASSERT_TRUE(r);
@@ -108,6 +116,28 @@ TEST_P(broker_test, produce_read_and_list_offsets_survive_restart) {
     }
     EXPECT_FALSE(read("orders", 0, 4));
     EXPECT_FALSE(read("orders", 3, 0));
+}
+
+TEST_P(broker_test, list_offsets_by_timestamp_and_max_timestamp) {
+    ASSERT_TRUE(create("ts", 1));
+    EXPECT_EQ(*listed("ts", 0, max_timestamp), listed_offset{}) << "empty: no record qualifies";
+    auto at = [](std::vector<int64_t> times) {
+        std::vector<storage::record_input> in;
+        for (auto ts : times) in.push_back({std::nullopt, "v", timestamp_ms{ts}, {}});
+        return storage::build_batch(in);
+    };
+    ASSERT_TRUE(produce("ts", 0, at({100, 300, 200})));  // offsets 0..2
+    ASSERT_TRUE(produce("ts", 0, at({50, 300})));        // 3..4: 300 again, later
+    EXPECT_EQ(*listed("ts", 0, max_timestamp), (listed_offset{offset{1}, 300})) << "the first record with it";
+    EXPECT_EQ(*listed("ts", 0, 150), (listed_offset{offset{1}, 300}));
+    EXPECT_EQ(*listed("ts", 0, 100), (listed_offset{offset{0}, 100}));
+    EXPECT_EQ(*listed("ts", 0, 301), listed_offset{}) << "nothing at or after: -1, not the high watermark";
+    EXPECT_EQ(*list("ts", 0, 301), offset{-1});
+    EXPECT_EQ(*listed("ts", 0, latest_timestamp), listed_offset{offset{5}});
+    EXPECT_EQ(*listed("ts", 0, earliest_local_timestamp), listed_offset{offset{0}});
+    auto bad = listed("ts", 0, -7);
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().code, make_error_code(errc::invalid_request));
 }
 
 TEST_P(broker_test, produce_auto_creates_topics_unless_disabled) {

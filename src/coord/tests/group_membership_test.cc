@@ -201,6 +201,52 @@ TEST(group_membership, static_member_restart_keeps_its_slot_without_rebalance) {
     EXPECT_EQ(leave.members[0].second, errc::fenced_instance_id);
 }
 
+TEST(group_membership, static_leader_rejoining_a_stable_group_keeps_the_assignment) {
+    harness h;
+    auto a = h.join(h.req("", "instance-a"));
+    ASSERT_TRUE(*a);
+    std::string first = (*a)->member_id;
+    ASSERT_EQ((*a)->leader_id, first);
+    ASSERT_EQ((*(h.sync(first, 1, {{first, assignment_bytes(4)}}, "instance-a")))->error, errc::none);
+
+    // v9 (KIP-814): the restarted leader learns it leads and who the members are, but skips the assignor.
+    auto req = h.req("", "instance-a");
+    req.api_version = 9;
+    auto a9 = h.join(req);
+    ASSERT_TRUE(*a9);
+    const join_result& r9 = **a9;
+    EXPECT_EQ(r9.error, errc::none);
+    EXPECT_EQ(r9.generation_id, 1) << "no rebalance";
+    EXPECT_NE(r9.member_id, first);
+    EXPECT_EQ(r9.leader_id, r9.member_id);
+    EXPECT_TRUE(r9.skip_assignment);
+    ASSERT_EQ(r9.members.size(), 1u);
+    EXPECT_EQ(r9.members[0].member_id, r9.member_id);
+
+    // Before v9 it is told the leader id it had, so it acts as a follower and keeps its assignment.
+    auto a5 = h.join(h.req("", "instance-a"));
+    ASSERT_TRUE(*a5);
+    const join_result& r5 = **a5;
+    EXPECT_EQ(r5.generation_id, 1);
+    EXPECT_EQ(r5.leader_id, r9.member_id);
+    EXPECT_NE(r5.member_id, r9.member_id);
+    EXPECT_FALSE(r5.skip_assignment);
+    EXPECT_TRUE(r5.members.empty());
+    auto s = h.sync(r5.member_id, 1, {}, "instance-a");
+    ASSERT_TRUE(*s);
+    EXPECT_EQ((*s)->assignment, assignment_bytes(4));
+    EXPECT_EQ(h.gc.state_of("g"), group_state::stable);
+
+    // The next rebalance elects a member that exists (the leader's id followed each restart).
+    auto b = h.join_new();
+    auto a6 = h.join(h.req(r5.member_id, "instance-a"));
+    ASSERT_TRUE(*b);
+    ASSERT_TRUE(*a6);
+    EXPECT_EQ((*a6)->generation_id, 2);
+    EXPECT_EQ((*a6)->leader_id, r5.member_id);
+    EXPECT_EQ((*a6)->members.size(), 2u);
+}
+
 TEST(group_membership, session_expiry_removes_silent_members) {
     harness h;
     auto ids = stable_group(h, 2);

@@ -21,6 +21,15 @@ struct config_value {
 inline constexpr int8_t resource_topic = 2;
 inline constexpr int8_t resource_broker = 4;
 
+// ConfigSource values of DescribeConfigs (v1+) and CreateTopics (v5+).
+inline constexpr int8_t source_dynamic_topic = 1;
+inline constexpr int8_t source_static_broker = 4;
+inline constexpr int8_t source_default = 5;
+
+[[nodiscard]] constexpr int8_t topic_config_source(const config_value& v) {
+    return v.is_default ? source_default : source_dynamic_topic;
+}
+
 // Starts the response entry `out` for one resource of an AlterConfigs or IncrementalAlterConfigs request.
 // Only topics can be altered (broker settings are static): returns false with INVALID_REQUEST set otherwise.
 template <typename Out, typename Resource>

@@ -25,6 +25,7 @@ inline constexpr int16_t invalid_config = 40;
 inline constexpr int16_t invalid_replication_factor = 38;
 inline constexpr int16_t invalid_record = 87;
 inline constexpr int16_t policy_violation = 44;
+inline constexpr int16_t unknown_topic_id = 100;
 }  // namespace kerr
 
 [[nodiscard]] int16_t to_kafka_error(const error& e);

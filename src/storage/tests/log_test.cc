@@ -185,6 +185,7 @@ TEST_F(log_test, missing_or_damaged_indexes_are_rebuilt) {
 
 TEST_F(log_test, offset_for_timestamp) {
     auto l = open();
+    EXPECT_EQ(l->max_timestamp(), -1);
     ASSERT_TRUE(l->append(make_batch(3, "a", 100)));  // 100..102 at 0..2
     ASSERT_TRUE(l->append(make_batch(3, "b", 50)));   // 50..52 at 3..5 (out of order)
     ASSERT_TRUE(l->append(make_batch(3, "c", 200)));  // 200..202 at 6..8
@@ -197,6 +198,9 @@ TEST_F(log_test, offset_for_timestamp) {
     EXPECT_EQ(*l->offset_for_timestamp(timestamp_ms{250}), offset{9});
     EXPECT_EQ(*l->offset_for_timestamp(timestamp_ms{301}), offset{10});
     EXPECT_EQ(*l->offset_for_timestamp(timestamp_ms{302}), std::nullopt);
+    EXPECT_EQ(l->max_timestamp(), 301);  // over every segment, closed ones included
+    ASSERT_TRUE(l->append(make_batch(1, "e", 20)));
+    EXPECT_EQ(l->max_timestamp(), 301);
 }
 
 TEST_F(log_test, roll_by_size_and_age) {

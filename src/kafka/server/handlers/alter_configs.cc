@@ -1,5 +1,5 @@
-// AlterConfigs (key 33), v0-1: the given entries replace every override of a topic. Broker settings
-// are static (from the config file and flags): INVALID_REQUEST.
+// AlterConfigs (key 33), v0-2 (flexible from v2): the given entries replace every override of a topic.
+// Broker settings are static (from the config file and flags): INVALID_REQUEST.
 #include "coord/broker.h"
 #include "kafka/protocol/messages/alter_configs.h"
 #include "kafka/server/configs.h"
@@ -13,7 +13,7 @@ struct alter_configs_handler {
     using request = protocol::alter_configs_request;
     using response = protocol::alter_configs_response;
     static constexpr int16_t min_version = 0;
-    static constexpr int16_t max_version = 1;
+    static constexpr int16_t max_version = 2;
 
     static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
         response resp;

@@ -1,4 +1,5 @@
-// CreatePartitions (key 37), v0-1. Explicit assignments are ignored (one node holds every replica).
+// CreatePartitions (key 37), v0-3 (flexible from v2; v3 only adds a quota error, and there are no
+// quotas). Explicit assignments are ignored (one node holds every replica).
 #include "coord/broker.h"
 #include "kafka/protocol/messages/create_partitions.h"
 #include "kafka/server/errors.h"
@@ -11,7 +12,7 @@ struct create_partitions_handler {
     using request = protocol::create_partitions_request;
     using response = protocol::create_partitions_response;
     static constexpr int16_t min_version = 0;
-    static constexpr int16_t max_version = 1;
+    static constexpr int16_t max_version = 3;
 
     static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
         response resp;

@@ -1,5 +1,5 @@
-// DeleteGroups (key 42), v0-1. Only groups without members can be deleted (NON_EMPTY_GROUP otherwise);
-// their committed offsets go with them.
+// DeleteGroups (key 42), v0-2 (flexible from v2). Only groups without members can be deleted
+// (NON_EMPTY_GROUP otherwise); their committed offsets go with them.
 #include "kafka/protocol/messages/delete_groups.h"
 #include "kafka/server/handler.h"
 #include "kafka/server/handlers/group_common.h"
@@ -11,7 +11,7 @@ struct delete_groups_handler {
     using request = protocol::delete_groups_request;
     using response = protocol::delete_groups_response;
     static constexpr int16_t min_version = 0;
-    static constexpr int16_t max_version = 1;
+    static constexpr int16_t max_version = 2;
 
     static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
         response resp;

@@ -1,4 +1,5 @@
-// DeleteRecords (key 21), v0-1. Offset -1 means the high watermark; the answer is the new log start.
+// DeleteRecords (key 21), v0-2 (flexible from v2). Offset -1 means the high watermark; the answer is the
+// new low watermark.
 #include "coord/broker.h"
 #include "kafka/protocol/messages/delete_records.h"
 #include "kafka/server/errors.h"
@@ -11,7 +12,7 @@ struct delete_records_handler {
     using request = protocol::delete_records_request;
     using response = protocol::delete_records_response;
     static constexpr int16_t min_version = 0;
-    static constexpr int16_t max_version = 1;
+    static constexpr int16_t max_version = 2;
 
     static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
         response resp;

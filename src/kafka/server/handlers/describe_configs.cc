@@ -1,6 +1,7 @@
-// DescribeConfigs (key 32), v0-3: topic resources (2) show every known topic config with overrides
-// marked (source DYNAMIC_TOPIC_CONFIG) and defaults (source DEFAULT_CONFIG); broker resources (4) show
-// the broker settings clients look for, such as num.partitions.
+// DescribeConfigs (key 32), v0-4 (flexible from v4): topic resources (2) show every known topic config
+// with overrides marked (source DYNAMIC_TOPIC_CONFIG) and defaults (source DEFAULT_CONFIG); broker
+// resources (4) show the broker settings clients look for, such as num.partitions. Synonyms and
+// documentation are not reported (empty list, null).
 #include <algorithm>
 
 #include "coord/broker.h"
@@ -12,17 +13,13 @@
 namespace eddy::kafka::server {
 namespace {
 
-constexpr int8_t source_topic = 1;
-constexpr int8_t source_static_broker = 4;
-constexpr int8_t source_default = 5;
-
 using protocol::describe_configs_response;
 
 struct describe_configs_handler {
     using request = protocol::describe_configs_request;
     using response = protocol::describe_configs_response;
     static constexpr int16_t min_version = 0;
-    static constexpr int16_t max_version = 3;
+    static constexpr int16_t max_version = 4;
 
     static void fill(describe_configs_response::describe_configs_result& out, const std::vector<config_value>& values,
                      const std::optional<std::vector<std::string>>& keys, bool broker) {
@@ -33,7 +30,7 @@ struct describe_configs_handler {
             c.value = v.value;
             c.read_only = v.read_only;
             c.is_default = v.is_default;
-            c.config_source = broker ? source_static_broker : (v.is_default ? source_default : source_topic);
+            c.config_source = broker ? source_static_broker : topic_config_source(v);
             c.documentation = std::nullopt;
         }
     }

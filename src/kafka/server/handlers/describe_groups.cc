@@ -1,6 +1,9 @@
-// DescribeGroups (key 15), v0-4. An unknown group is answered, as Kafka does below v6, with no error and
-// state "Dead". Member metadata and assignments are filled only while the group is Stable.
+// DescribeGroups (key 15), v0-5 (flexible from v5). An unknown group is answered, as Kafka does below v6,
+// with no error and state "Dead". Member metadata and assignments are filled only while the group is
+// Stable. v3+ may ask for the authorized operations: with no authorizer, every operation a group
+// supports, for each group answered without error.
 #include "kafka/protocol/messages/describe_groups.h"
+#include "kafka/server/acl_operations.h"
 #include "kafka/server/handler.h"
 #include "kafka/server/handlers/group_common.h"
 
@@ -11,7 +14,7 @@ struct describe_groups_handler {
     using request = protocol::describe_groups_request;
     using response = protocol::describe_groups_response;
     static constexpr int16_t min_version = 0;
-    static constexpr int16_t max_version = 4;
+    static constexpr int16_t max_version = 5;
 
     static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
         response resp;
@@ -32,6 +35,9 @@ struct describe_groups_handler {
             out.group_state = std::string(coord::to_string(missing ? coord::group_state::dead : d.state));
             out.protocol_type = std::move(d.protocol_type);
             out.protocol_data = std::move(d.protocol_name);
+            if (req.include_authorized_operations && out.error_code == 0) {
+                out.authorized_operations = authorized_operations(acl_resource::group);
+            }
             for (auto& m : d.members) {
                 auto& om = out.members.emplace_back();
                 om.member_id = std::move(m.member_id);

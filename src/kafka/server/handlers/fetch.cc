@@ -1,4 +1,5 @@
-// Fetch (key 1), v4-11, sessionless (session_id is always 0, which KIP-227 allows). Each partition is
+// Fetch (key 1), v4-12 (flexible from v12; last_fetched_epoch is not checked: a leader that never changes
+// has no diverging epoch), sessionless (session_id is always 0, which KIP-227 allows). Each partition is
 // read on its owner shard, the owners in parallel (one hop per shard, coord::broker::read_many); whole
 // batches from the one holding fetch_offset, within the partition's and the request's byte limits in
 // request order, but at least one batch for the first partition with data (KIP-74). When less than
@@ -92,7 +93,7 @@ struct fetch_handler {
     using request = protocol::fetch_request;
     using response = protocol::fetch_response;
     static constexpr int16_t min_version = 4;
-    static constexpr int16_t max_version = 11;
+    static constexpr int16_t max_version = 12;
 
     static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
         ctx.release();  // a fetch changes nothing: later requests need not wait for its long poll

@@ -1,4 +1,4 @@
-// Heartbeat (key 12), v0-3. REBALANCE_IN_PROGRESS tells the member to rejoin.
+// Heartbeat (key 12), v0-4 (flexible from v4). REBALANCE_IN_PROGRESS tells the member to rejoin.
 #include "kafka/protocol/messages/heartbeat.h"
 #include "kafka/server/handler.h"
 #include "kafka/server/handlers/group_common.h"
@@ -10,7 +10,7 @@ struct heartbeat_handler {
     using request = protocol::heartbeat_request;
     using response = protocol::heartbeat_response;
     static constexpr int16_t min_version = 0;
-    static constexpr int16_t max_version = 3;
+    static constexpr int16_t max_version = 4;
 
     static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
         response resp;

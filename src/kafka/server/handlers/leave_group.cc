@@ -1,5 +1,7 @@
-// LeaveGroup (key 13), v0-3. v0-2 name one member at top level and answer its error at top level;
-// v3+ name a batch of members (static ones by instance id) and answer per member.
+// LeaveGroup (key 13), v0-5 (flexible from v4). v0-2 name one member at top level and answer its error
+// at top level; v3+ name a batch of members (static ones by instance id) and answer per member; v5 adds
+// each member's reason (logged).
+#include "base/log.h"
 #include "kafka/protocol/messages/leave_group.h"
 #include "kafka/server/handler.h"
 #include "kafka/server/handlers/group_common.h"
@@ -7,11 +9,13 @@
 namespace eddy::kafka::server {
 namespace {
 
+constexpr log::logger leave_log{"groups"};
+
 struct leave_group_handler {
     using request = protocol::leave_group_request;
     using response = protocol::leave_group_response;
     static constexpr int16_t min_version = 0;
-    static constexpr int16_t max_version = 3;
+    static constexpr int16_t max_version = 5;
 
     static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
         response resp;
@@ -24,6 +28,7 @@ struct leave_group_handler {
         std::vector<coord::leave_member> members;
         if (batched) {
             for (auto& m : req.members) {
+                if (m.reason) leave_log.info("group {}: member '{}' leaves: {}", req.group_id, m.member_id, *m.reason);
                 members.push_back({.member_id = std::move(m.member_id), .group_instance_id = std::move(m.group_instance_id)});
             }
         } else {

@@ -1,8 +1,8 @@
-// OffsetCommit (key 8), v0-7. Partitions of unknown topics (or past a topic's partition count) get
-// UNKNOWN_TOPIC_OR_PARTITION and are not stored; the rest go to the group coordinator in one call and
-// are acknowledged once durable. Generation -1 with an empty member id is a "simple" commit (assign-mode
-// consumers), accepted while the group has no members. Retention time (v2-4) and the v1 per-partition
-// commit timestamp are ignored: offsets are kept until the group is deleted.
+// OffsetCommit (key 8), v0-8 (flexible from v8). Partitions of unknown topics (or past a topic's
+// partition count) get UNKNOWN_TOPIC_OR_PARTITION and are not stored; the rest go to the group
+// coordinator in one call and are acknowledged once durable. Generation -1 with an empty member id is a
+// "simple" commit (assign-mode consumers), accepted while the group has no members. Retention time (v2-4)
+// and the v1 per-partition commit timestamp are ignored: offsets are kept until the group is deleted.
 #include <map>
 
 #include "coord/broker.h"
@@ -17,7 +17,7 @@ struct offset_commit_handler {
     using request = protocol::offset_commit_request;
     using response = protocol::offset_commit_response;
     static constexpr int16_t min_version = 0;
-    static constexpr int16_t max_version = 7;
+    static constexpr int16_t max_version = 8;
 
     // Partition count per topic named in the request; absent topics are missing from the map.
     static boost::asio::awaitable<std::map<std::string, int32_t>> known_topics(request_context& ctx, const request& req) {

@@ -1,7 +1,9 @@
-// OffsetFetch (key 9), v0-7: one group per request, flexible from v6. Null topics (v2+) means every
-// committed offset of the group. A partition with nothing committed answers offset -1 and no error. A
-// group-level error goes in the top-level error code (v2+) and, for v0-1, which have none, in every
-// partition.
+// OffsetFetch (key 9), v0-8 (flexible from v6). v0-7 fetch one group; v8 batches groups, each with its
+// own error code and partitions (KIP-709). Null topics (v2+) means every committed offset of the group. A
+// partition with nothing committed answers offset -1 and no error. A group-level error goes in the
+// group's error code (the top-level one for v2-7) with no partitions; v0-1, which have no such field, get
+// it on every requested partition. require_stable (v7+) needs no waiting: without transactions no offset
+// commit is ever pending.
 #include "kafka/protocol/messages/offset_fetch.h"
 #include "kafka/server/handler.h"
 #include "kafka/server/handlers/group_common.h"
@@ -9,42 +11,73 @@
 namespace eddy::kafka::server {
 namespace {
 
+using protocol::offset_fetch_response;
+
+// What a v8 group entry and the v0-7 body have in common: topics with partitions, filled alike.
+template <typename Topics>
+void fill_topics(Topics& topics, std::vector<coord::fetched_offset>& offsets, coord::errc group_error_value) {
+    for (auto& o : offsets) {
+        if (topics.empty() || topics.back().name != o.tp.topic) topics.emplace_back().name = o.tp.topic;
+        auto& pr = topics.back().partitions.emplace_back();
+        pr.partition_index = o.tp.partition.value();
+        pr.committed_offset = o.value.value();
+        pr.committed_leader_epoch = o.leader_epoch;
+        // A null metadata is answered as an empty string: clients treat both alike, and v0-5 cannot say null.
+        pr.metadata = std::move(o.metadata).value_or("");
+        pr.error_code = group_error(o.error != coord::errc::none ? o.error : group_error_value);
+    }
+}
+
 struct offset_fetch_handler {
     using request = protocol::offset_fetch_request;
     using response = protocol::offset_fetch_response;
     static constexpr int16_t min_version = 0;
-    static constexpr int16_t max_version = 7;
+    static constexpr int16_t max_version = 8;
 
-    static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
-        std::optional<std::vector<coord::topic_partition>> wanted;
-        if (req.topics) {
-            wanted.emplace();
-            for (const auto& t : *req.topics) {
-                for (auto p : t.partition_indexes) wanted->push_back({t.name, partition_id{p}});
-            }
+    template <typename Topic>
+    static std::optional<std::vector<coord::topic_partition>> wanted_of(const std::optional<std::vector<Topic>>& topics) {
+        if (!topics) return std::nullopt;
+        std::vector<coord::topic_partition> out;
+        for (const auto& t : *topics) {
+            for (auto p : t.partition_indexes) out.push_back({t.name, partition_id{p}});
         }
+        return out;
+    }
+
+    static boost::asio::awaitable<coord::offset_fetch_result> fetch(request_context& ctx, std::string group_id,
+                                                                    std::optional<std::vector<coord::topic_partition>> wanted) {
         coord::offset_fetch_result r;
         if (auto* groups = group_service_of(ctx)) {
-            r = co_await groups->fetch_offsets(req.group_id, wanted);
+            r = co_await groups->fetch_offsets(std::move(group_id), std::move(wanted));
         } else {
             r.error = coord::errc::coordinator_not_available;
         }
-        if (r.error != coord::errc::none && wanted) {
-            // Echo the request so v0-1 clients see the error on every partition.
-            for (const auto& tp : *wanted) r.offsets.push_back({.tp = tp, .error = r.error});
-        }
+        co_return r;
+    }
+
+    static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
         response resp;
-        if (ctx.version() >= 2) resp.error_code = group_error(r.error);
-        for (auto& o : r.offsets) {
-            if (resp.topics.empty() || resp.topics.back().name != o.tp.topic) resp.topics.emplace_back().name = o.tp.topic;
-            auto& pr = resp.topics.back().partitions.emplace_back();
-            pr.partition_index = o.tp.partition.value();
-            pr.committed_offset = o.value.value();
-            pr.committed_leader_epoch = o.leader_epoch;
-            // A null metadata is answered as an empty string: clients treat both alike, and v0-5 cannot say null.
-            pr.metadata = o.metadata.value_or("");
-            pr.error_code = group_error(o.error != coord::errc::none ? o.error : r.error);
+        if (ctx.version() >= 8) {
+            for (auto& g : req.groups) {
+                auto& out = resp.groups.emplace_back();
+                out.group_id = g.group_id;
+                auto r = co_await fetch(ctx, std::move(g.group_id), wanted_of(g.topics));
+                out.error_code = group_error(r.error);
+                if (r.error == coord::errc::none) fill_topics(out.topics, r.offsets, r.error);
+            }
+            co_return resp;
         }
+        auto wanted = wanted_of(req.topics);
+        auto r = co_await fetch(ctx, std::move(req.group_id), wanted);
+        if (r.error != coord::errc::none) {
+            r.offsets.clear();
+            // v0-1 have no group-level error: echo the request with the error on every partition.
+            if (ctx.version() < 2 && wanted) {
+                for (const auto& tp : *wanted) r.offsets.push_back({.tp = tp, .error = r.error});
+            }
+        }
+        if (ctx.version() >= 2) resp.error_code = group_error(r.error);
+        fill_topics(resp.topics, r.offsets, r.error);
         co_return resp;
     }
 };

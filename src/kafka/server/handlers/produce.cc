@@ -1,7 +1,9 @@
-// Produce (key 0), v3-8 (RecordBatch v2 only). Each partition's batches are appended on the partition's
-// owner shard; with acks != 0 and the default flush policy the answer waits for the group-commit fsync.
-// acks=0 gets no response at all. The appends of all partitions are started before the connection may
-// take the next request, so pipelined produces append in request order.
+// Produce (key 0), v3-12 (RecordBatch v2 only; flexible from v9). Each partition's batches are appended on
+// the partition's owner shard; with acks != 0 and the default flush policy the answer waits for the
+// group-commit fsync. acks=0 gets no response at all. The appends of all partitions are started before the
+// connection may take the next request, so pipelined produces append in request order. v10's tagged
+// leader hints go only with NOT_LEADER_OR_FOLLOWER, which a single node never answers; v11-12 change only
+// transactional produce, which is not supported.
 #include "base/log.h"
 #include "coord/broker.h"
 #include "coord/errc.h"
@@ -22,7 +24,7 @@ struct produce_handler {
     using request = protocol::produce_request;
     using response = protocol::produce_response;
     static constexpr int16_t min_version = 3;
-    static constexpr int16_t max_version = 8;
+    static constexpr int16_t max_version = 12;
 
     static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
         if (req.acks == 0) ctx.suppress_response();

@@ -1,5 +1,7 @@
-// SyncGroup (key 14), v0-3. The leader sends every member's assignment; each member's answer (the
-// leader's too) waits until the leader's has arrived, then carries that member's opaque assignment.
+// SyncGroup (key 14), v0-5 (flexible from v4). The leader sends every member's assignment; each member's
+// answer (the leader's too) waits until the leader's has arrived, then carries that member's opaque
+// assignment. v5 requests name the protocol type and name, which must match the group's
+// (INCONSISTENT_GROUP_PROTOCOL otherwise), and v5 answers carry them (null on errors).
 #include "kafka/protocol/messages/sync_group.h"
 #include "kafka/server/handler.h"
 #include "kafka/server/handlers/group_common.h"
@@ -11,7 +13,7 @@ struct sync_group_handler {
     using request = protocol::sync_group_request;
     using response = protocol::sync_group_response;
     static constexpr int16_t min_version = 0;
-    static constexpr int16_t max_version = 3;
+    static constexpr int16_t max_version = 5;
 
     static boost::asio::awaitable<response> handle(request_context& ctx, request req) {
         response resp;

@@ -4,29 +4,22 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
-#include "coord/broker.h"
-#include "io/fault_filesystem.h"
 #include "kafka/protocol/messages/api_versions.h"
 #include "kafka/protocol/messages/create_topics.h"
 #include "kafka/protocol/messages/fetch.h"
+#include "kafka/protocol/messages/list_groups.h"
 #include "kafka/protocol/messages/list_offsets.h"
 #include "kafka/protocol/messages/metadata.h"
 #include "kafka/protocol/messages/produce.h"
-#include "kafka/server/server.h"
-#include "kafka/server/tests/raw_client.h"
-#include "observability/prometheus_text.h"
-#include "runtime/tests/runtime_fixture.h"
+#include "kafka/server/tests/server_fixture.h"
 #include "storage/record_batch.h"
 
 namespace eddy::kafka::server {
 namespace {
 
-namespace asio = boost::asio;
 namespace p = protocol;
-using testing::raw_client;
-template <typename T>
-using awaitable = asio::awaitable<T>;
 
 bytes batch_of(std::vector<std::string> values) {
     std::vector<storage::record_input> in;
@@ -61,51 +54,7 @@ p::fetch_request fetch_req(const std::string& topic, int32_t partition, int64_t 
     return req;
 }
 
-class server_test : public runtime::testing::sharded_test {
-protected:
-    void SetUp() override {
-        sharded_test::SetUp();
-        pool_ = std::make_unique<runtime::blocking_pool>(1);
-        coord::broker_options bo;
-        bo.data_dir = "/data";
-        broker_ = std::make_unique<coord::broker>(*shards_, *pool_, fs_, clock_, bo);
-        server_options so;
-        so.port = 0;
-        so.limits.max_frame_size = 1 << 20;
-        so.registry = &registry_;
-        server_ = std::make_unique<kafka_server>(*shards_, *broker_, so);
-        auto r = run([this]() -> awaitable<result<void>> {
-            auto b = co_await broker_->start();
-            if (!b) co_return b;
-            co_return co_await server_->start();
-        });
-        ASSERT_TRUE(r) << r.error().message();
-    }
-    void TearDown() override {
-        run([this]() -> awaitable<void> {
-            co_await server_->stop();
-            co_await broker_->stop();
-        });
-        pool_->stop();
-        sharded_test::TearDown();
-    }
-    raw_client client() { return raw_client("127.0.0.1", server_->bound_port()); }
-
-    // The value of one sample of the server's metrics, if exported.
-    std::optional<double> sample(const std::string& series) const {
-        auto text = observability::prometheus_text(registry_);
-        auto at = text.find("\n" + series + " ");
-        if (at == std::string::npos) return std::nullopt;
-        return std::stod(text.substr(at + series.size() + 2));
-    }
-
-    io::fault_filesystem fs_;
-    io::manual_clock clock_;
-    observability::metric_registry registry_{2};
-    std::unique_ptr<runtime::blocking_pool> pool_;
-    std::unique_ptr<coord::broker> broker_;
-    std::unique_ptr<kafka_server> server_;
-};
+class server_test : public testing::server_fixture {};
 
 TEST_P(server_test, api_versions_advertises_the_handler_table_and_falls_back_for_newer_versions) {
     auto c = client();
@@ -114,14 +63,15 @@ TEST_P(server_test, api_versions_advertises_the_handler_table_and_falls_back_for
     req.client_software_version = "1";
     auto resp = c.call<p::api_versions_response>(req, 3);
     EXPECT_EQ(resp.error_code, 0);
-    auto find = [&](int16_t key) {
-        return std::find_if(resp.api_keys.begin(), resp.api_keys.end(), [&](auto& k) { return k.api_key == key; });
-    };
-    ASSERT_NE(find(18), resp.api_keys.end());
-    EXPECT_EQ(find(18)->max_version, 3);
-    ASSERT_NE(find(0), resp.api_keys.end());
-    EXPECT_EQ(find(0)->min_version, 3);
-    EXPECT_EQ(find(1)->max_version, 11);
+    // The phase-2 ranges: flexible versions up to, not including, the topic-ID versions.
+    const std::map<int16_t, std::pair<int16_t, int16_t>> expected{
+        {0, {3, 12}}, {1, {4, 12}}, {2, {0, 8}},  {3, {0, 12}}, {8, {0, 8}},  {9, {0, 8}},  {10, {0, 4}},
+        {11, {0, 9}}, {12, {0, 4}}, {13, {0, 5}}, {14, {0, 5}}, {15, {0, 5}}, {16, {0, 4}}, {18, {0, 3}},
+        {19, {0, 7}}, {20, {0, 6}}, {21, {0, 2}}, {22, {0, 4}}, {32, {0, 4}}, {33, {0, 2}}, {37, {0, 3}},
+        {42, {0, 2}}, {44, {0, 1}}, {47, {0, 0}}};
+    std::map<int16_t, std::pair<int16_t, int16_t>> advertised;
+    for (const auto& k : resp.api_keys) advertised[k.api_key] = {k.min_version, k.max_version};
+    EXPECT_EQ(advertised, expected);
     // KIP-511: v4 is above our maximum: a v0 body with UNSUPPORTED_VERSION and our list, header v0.
     c.send(req, 4);
     auto fallback = c.receive<p::api_versions_response>(0);
@@ -231,8 +181,7 @@ TEST_P(server_test, bad_crc_is_corrupt_message_and_unsupported_versions_close_th
     batch.back() ^= 0x1;
     auto pr = c.call<p::produce_response>(produce_req("crc", 0, batch), 7);
     EXPECT_EQ(pr.responses[0].partition_responses[0].error_code, 2);
-    p::metadata_request md;
-    c.send(md, 12);  // above what we advertise
+    c.send(p::list_groups_request{}, 5);  // decodable, but above what we advertise
     EXPECT_TRUE(c.closed_by_peer());
     auto c2 = client();
     bytes huge{0x7f, 0, 0, 0};  // a frame size far above the limit
@@ -259,8 +208,7 @@ TEST_P(server_test, metrics_count_requests_error_codes_bad_requests_and_connecti
         EXPECT_EQ(bad.responses[0].partition_responses[1].error_code, 3);
         c.call<p::fetch_response>(fetch_req("m", 0, 0), 11);
         EXPECT_EQ(sample("eddy_kafka_connections"), 1.0);
-        p::metadata_request md;
-        c.send(md, 12);  // above what we advertise: a bad request, the connection closes
+        c.send(p::list_groups_request{}, 5);  // above what we advertise: a bad request, the connection closes
         EXPECT_TRUE(c.closed_by_peer());
     }
     ASSERT_TRUE(runtime::testing::wait_until([&] { return sample("eddy_kafka_connections") == 0.0; }));
@@ -268,12 +216,147 @@ TEST_P(server_test, metrics_count_requests_error_codes_bad_requests_and_connecti
     EXPECT_EQ(sample("eddy_kafka_requests_total{api=\"CreateTopics\"}"), 1.0);
     EXPECT_EQ(sample("eddy_kafka_requests_total{api=\"Produce\"}"), 2.0);
     EXPECT_EQ(sample("eddy_kafka_requests_total{api=\"Fetch\"}"), 1.0);
-    EXPECT_FALSE(sample("eddy_kafka_requests_total{api=\"Metadata\"}")) << "refused before it was handled";
+    EXPECT_FALSE(sample("eddy_kafka_requests_total{api=\"ListGroups\"}")) << "refused before it was handled";
     EXPECT_EQ(sample("eddy_kafka_request_errors_total{api=\"CreateTopics\",code=\"36\"}"), 1.0);
     EXPECT_EQ(sample("eddy_kafka_request_errors_total{api=\"Produce\",code=\"3\"}"), 2.0);
     EXPECT_EQ(sample("eddy_kafka_request_duration_seconds_count{api=\"Produce\"}"), 2.0);
     EXPECT_EQ(sample("eddy_kafka_bad_requests_total"), 1.0);
     EXPECT_EQ(sample("eddy_kafka_connection_errors_total"), 0.0);
+}
+
+bytes batch_at(std::vector<int64_t> timestamps) {
+    std::vector<storage::record_input> in;
+    for (auto ts : timestamps) in.push_back({std::nullopt, "v", timestamp_ms{ts}, {}});
+    return storage::build_batch(in);
+}
+
+p::metadata_request metadata_by_name(const std::string& name) {
+    p::metadata_request md;
+    md.topics.emplace().push_back({.topic_id = {}, .name = name});
+    return md;
+}
+
+TEST_P(server_test, metadata_v10_plus_carries_stable_topic_ids_and_v12_looks_them_up) {
+    auto c = client();
+    auto created = c.call<p::metadata_response>(metadata_by_name("ids"), 12);  // auto-creates
+    ASSERT_EQ(created.topics.size(), 1u);
+    EXPECT_EQ(created.topics[0].error_code, 0);
+    const p::uuid id = created.topics[0].topic_id;
+    EXPECT_NE(id, p::uuid{});
+    EXPECT_EQ(c.call<p::metadata_response>(metadata_by_name("ids"), 10).topics.at(0).topic_id, id);
+    p::metadata_request all;
+    all.topics.reset();
+    auto listed = c.call<p::metadata_response>(all, 9);
+    EXPECT_EQ(listed.topics.at(0).topic_id, p::uuid{}) << "v9 has no topic id";
+    EXPECT_EQ(c.call<p::metadata_response>(all, 11).topics.at(0).topic_id, id);
+
+    // v12 by id: unknown ids first with a null name, then the known topics; never auto-created.
+    p::uuid unknown = id;
+    unknown[0] ^= 0xff;
+    p::metadata_request by_id;
+    by_id.topics.emplace();
+    by_id.topics->push_back({.topic_id = id, .name = std::nullopt});
+    by_id.topics->push_back({.topic_id = unknown, .name = std::nullopt});
+    auto r = c.call<p::metadata_response>(by_id, 12);
+    ASSERT_EQ(r.topics.size(), 2u);
+    EXPECT_EQ(r.topics[0].error_code, 100);  // UNKNOWN_TOPIC_ID
+    EXPECT_EQ(r.topics[0].name, std::nullopt);
+    EXPECT_EQ(r.topics[0].topic_id, unknown);
+    EXPECT_EQ(r.topics[1].error_code, 0);
+    EXPECT_EQ(r.topics[1].name, std::optional<std::string>("ids"));
+    EXPECT_EQ(r.topics[1].partitions.size(), 1u);
+    // v10-11 may not use ids: every topic gets INVALID_REQUEST.
+    auto v11 = c.call<p::metadata_response>(by_id, 11);
+    ASSERT_EQ(v11.topics.size(), 2u);
+    EXPECT_EQ(v11.topics[0].error_code, 42);
+    EXPECT_EQ(v11.topics[1].error_code, 42);
+
+    auto other = c.call<p::metadata_response>(metadata_by_name("other"), 12);
+    EXPECT_NE(other.topics.at(0).topic_id, id) << "one id per topic";
+}
+
+TEST_P(server_test, metadata_authorized_operations_when_asked) {
+    auto c = client();
+    auto md = metadata_by_name("ops");
+    auto plain = c.call<p::metadata_response>(md, 12);
+    EXPECT_EQ(plain.topics.at(0).topic_authorized_operations, INT32_MIN);
+    md.include_topic_authorized_operations = true;
+    md.include_cluster_authorized_operations = true;
+    auto v10 = c.call<p::metadata_response>(md, 10);
+    // READ WRITE CREATE DELETE ALTER DESCRIBE DESCRIBE_CONFIGS ALTER_CONFIGS (bits 3-8, 10, 11).
+    EXPECT_EQ(v10.topics.at(0).topic_authorized_operations, 0b1101'1111'1000);
+    // CREATE ALTER DESCRIBE CLUSTER_ACTION DESCRIBE_CONFIGS ALTER_CONFIGS IDEMPOTENT_WRITE (5, 7-12).
+    EXPECT_EQ(v10.cluster_authorized_operations, 0b1'1111'1010'0000);
+    EXPECT_EQ(c.call<p::metadata_response>(md, 12).topics.at(0).topic_authorized_operations, 0b1101'1111'1000);
+}
+
+TEST_P(server_test, produce_v12_fetch_v12_and_list_offsets_v7_v8) {
+    auto c = client();
+    auto first = batch_at({100, 300, 200});
+    auto pr = c.call<p::produce_response>(produce_req("flex", 0, first), 12);
+    ASSERT_EQ(pr.responses.at(0).partition_responses.at(0).error_code, 0);
+    EXPECT_EQ(pr.responses[0].partition_responses[0].base_offset, 0);
+    EXPECT_EQ(pr.responses[0].partition_responses[0].log_start_offset, 0);
+    auto second = batch_at({50, 300});
+    auto pr9 = c.call<p::produce_response>(produce_req("flex", 0, second), 9);
+    EXPECT_EQ(pr9.responses.at(0).partition_responses.at(0).base_offset, 3);
+
+    auto fr = fetch_req("flex", 0, 0);
+    fr.cluster_id = "someone-else's";  // tagged (v12+); only KRaft fetches check it
+    fr.topics[0].partitions[0].current_leader_epoch = 0;
+    fr.topics[0].partitions[0].last_fetched_epoch = 0;
+    auto fetched = c.call<p::fetch_response>(fr, 12);
+    const auto& pd = fetched.responses.at(0).partitions.at(0);
+    EXPECT_EQ(pd.error_code, 0);
+    EXPECT_EQ(pd.high_watermark, 5);
+    EXPECT_EQ(pd.last_stable_offset, 5);
+    ASSERT_TRUE(pd.records);
+    EXPECT_EQ(pd.records->size(), first.size() + second.size());
+
+    auto list = [&](int64_t ts, int16_t version) {
+        p::list_offsets_request lo;
+        lo.replica_id = -1;
+        lo.topics.push_back({"flex", {{.partition_index = 0, .current_leader_epoch = -1, .timestamp = ts}}});
+        return c.call<p::list_offsets_response>(lo, version).topics.at(0).partitions.at(0);
+    };
+    auto max = list(-3, 7);  // KIP-734: the first record with the largest timestamp
+    EXPECT_EQ(max.error_code, 0);
+    EXPECT_EQ(max.offset, 1);
+    EXPECT_EQ(max.timestamp, 300);
+    EXPECT_EQ(max.leader_epoch, 0);
+    auto by_time = list(150, 7);
+    EXPECT_EQ(by_time.offset, 1);
+    EXPECT_EQ(by_time.timestamp, 300) << "the timestamp of the record found";
+    auto none = list(301, 6);
+    EXPECT_EQ(none.error_code, 0);
+    EXPECT_EQ(none.offset, -1) << "no record at or after: unknown offset, as Kafka";
+    EXPECT_EQ(none.timestamp, -1);
+    EXPECT_EQ(list(301, 0).old_style_offsets, (std::vector<int64_t>{5})) << "v0 keeps the high watermark";
+    auto latest = list(-1, 8);
+    EXPECT_EQ(latest.offset, 5);
+    EXPECT_EQ(latest.timestamp, -1);
+    EXPECT_EQ(list(-4, 8).offset, 0) << "earliest local = log start without tiered storage";
+    EXPECT_EQ(list(-7, 8).error_code, 42);
+}
+
+TEST_P(server_test, flexible_requests_with_unknown_tagged_fields_in_header_and_body) {
+    auto c = client();
+    c.call<p::metadata_response>(metadata_by_name("tagged"), 12);
+    // Metadata v12 by hand: request header v2 with an unknown tag, then a body with two unknown tags.
+    bytes frame{0, 0, 0, 0,                  // size, patched below
+                0, 3, 0, 12, 0, 0, 0, 77,    // api key 3, version 12, correlation id 77
+                0, 1, 'x',                   // client id (int16 length even in header v2)
+                1, 9, 1, 0xff,               // header tags: tag 9, one byte
+                0,                           // topics: null (all)
+                1, 0,                        // allow auto-creation, no topic authorized operations
+                2, 5, 3, 'a', 'b', 'c', 0x7f, 0};  // tags 5 (3 bytes) and 127 (empty)
+    store_be<int32_t>(frame.data(), static_cast<int32_t>(frame.size() - 4));
+    c.send_raw(frame);
+    int32_t cid = 0;
+    auto r = c.receive<p::metadata_response>(12, &cid);
+    EXPECT_EQ(cid, 77);
+    ASSERT_EQ(r.topics.size(), 1u);
+    EXPECT_EQ(r.topics[0].name, std::optional<std::string>("tagged"));
 }
 
 INSTANTIATE_TEST_SUITE_P(smp, server_test, runtime::testing::smp_values());
