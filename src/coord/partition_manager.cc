@@ -1,5 +1,7 @@
 #include "coord/partition_manager.h"
 
+#include <algorithm>
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -47,7 +49,10 @@ partition_settings effective_settings(const storage::log_config& defaults, const
     if (auto v = c.retention_bytes()) s.log.retention_bytes = *v;
     if (auto v = c.segment_bytes()) s.log.segment_bytes = static_cast<uint64_t>(*v);
     if (auto v = c.segment_ms()) s.log.segment_ms = *v;
-    if (auto v = c.max_message_bytes()) s.log.max_message_bytes = static_cast<uint64_t>(*v);
+    // Kafka accepts any max.message.bytes >= 0; below the 61-byte batch header nothing fits either way,
+    // and the log caps a batch at 1 GiB, so the value is clamped into what the log can hold.
+    if (auto v = c.max_message_bytes())
+        s.log.max_message_bytes = std::clamp<uint64_t>(static_cast<uint64_t>(*v), 61, 1ull << 30);
     if (auto v = c.cleanup()) s.log.cleanup = to_storage(*v);
     if (auto v = c.message_timestamp_type()) s.timestamps = *v;
     return s;

@@ -23,7 +23,7 @@ constexpr std::array<key_rule, 11> rules{{
     {"retention.ms", kind::long_at_least, -1},
     {"retention.bytes", kind::long_at_least, -1},
     {"cleanup.policy", kind::cleanup_list},
-    {"segment.bytes", kind::int_at_least, 14},
+    {"segment.bytes", kind::int_at_least, 1024},
     {"segment.ms", kind::long_at_least, 1},
     {"max.message.bytes", kind::int_at_least, 0},
     {"message.timestamp.type", kind::one_of, 0, {"CreateTime", "LogAppendTime"}},

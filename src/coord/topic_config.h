@@ -6,9 +6,10 @@
 //   retention.ms            long >= -1        (-1 = keep forever)
 //   retention.bytes         long >= -1        (-1 = no size limit)
 //   cleanup.policy          list of delete|compact, normalized to "delete", "compact" or "compact,delete"
-//   segment.bytes           int  >= 14
+//   segment.bytes           int  >= 1024  (Kafka allows 14; our log needs room for one maximal batch
+//                                          header and indexes whose positions are 32-bit)
 //   segment.ms              long >= 1
-//   max.message.bytes       int  >= 0
+//   max.message.bytes       int  >= 0     (applied clamped to [61, 1 GiB], what the log can hold)
 //   message.timestamp.type  CreateTime | LogAppendTime
 //   compression.type        uncompressed|zstd|lz4|snappy|gzip|producer  (stored, not enforced yet)
 //   min.insync.replicas     int  >= 1        (accepted for client compatibility; single node)

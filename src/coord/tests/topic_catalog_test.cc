@@ -51,6 +51,8 @@ TEST(topic_catalog, create_errors_follow_kafka) {
     EXPECT_EQ(err(c.create_topic(req("v", 1, -1, {{"retention.ms", "soon"}}))), errc::invalid_config);
     EXPECT_EQ(err(c.create_topic(req("v", 1, -1, {{"retention.ms", "-2"}}))), errc::invalid_config);
     EXPECT_EQ(err(c.create_topic(req("v", 1, -1, {{"segment.bytes", "13"}}))), errc::invalid_config);
+    EXPECT_EQ(err(c.create_topic(req("v", 1, -1, {{"segment.bytes", "1023"}}))), errc::invalid_config)
+        << "below what a segment of our log can hold";
     EXPECT_EQ(err(c.create_topic(req("v", 1, -1, {{"segment.bytes", "4294967296"}}))), errc::invalid_config);
     EXPECT_EQ(err(c.create_topic(req("v", 1, -1, {{"cleanup.policy", "shred"}}))), errc::invalid_config);
     EXPECT_EQ(err(c.create_topic(req("v", 1, -1, {{"message.timestamp.type", "createtime"}}))),
