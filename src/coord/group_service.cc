@@ -283,10 +283,12 @@ asio::awaitable<leave_result> group_service::leave_group(std::string group_id, s
     co_return co_await on_home<leave_result>(std::move(fn), std::move(unavailable));
 }
 
-asio::awaitable<std::vector<group_listing>> group_service::list_groups(std::vector<group_state> states) {
-    using R = std::vector<group_listing>;
-    auto fn = [states = std::move(states)](home_state& h) { return h.coordinator->list_groups(states); };
-    co_return co_await on_home<R>(std::move(fn), R{});
+asio::awaitable<list_groups_result> group_service::list_groups(std::vector<group_state> states) {
+    auto fn = [states = std::move(states)](home_state& h) {
+        return list_groups_result{.groups = h.coordinator->list_groups(states)};
+    };
+    co_return co_await on_home<list_groups_result>(std::move(fn),
+                                                   list_groups_result{.error = errc::coordinator_not_available});
 }
 
 asio::awaitable<std::vector<group_description>> group_service::describe_groups(std::vector<std::string> ids) {

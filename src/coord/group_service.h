@@ -76,7 +76,7 @@ public:
     [[nodiscard]] awaitable<sync_result> sync_group(sync_request req);
     [[nodiscard]] awaitable<errc> heartbeat(heartbeat_request req);
     [[nodiscard]] awaitable<leave_result> leave_group(std::string group_id, std::vector<leave_member> members);
-    [[nodiscard]] awaitable<std::vector<group_listing>> list_groups(std::vector<group_state> states);
+    [[nodiscard]] awaitable<list_groups_result> list_groups(std::vector<group_state> states);
     [[nodiscard]] awaitable<std::vector<group_description>> describe_groups(std::vector<std::string> ids);
     [[nodiscard]] awaitable<std::vector<std::pair<std::string, errc>>> delete_groups(std::vector<std::string> ids);
     [[nodiscard]] awaitable<std::vector<partition_result>> commit_offsets(offset_commit_request req);

@@ -113,6 +113,11 @@ struct group_listing {
     group_state state;
 };
 
+struct list_groups_result {
+    errc error = errc::none;  // coordinator_not_available while the service is not serving
+    std::vector<group_listing> groups;
+};
+
 struct described_member {
     std::string member_id;
     std::optional<std::string> group_instance_id;

@@ -100,8 +100,10 @@ asio::awaitable<void> lag_monitor::refresh_now() {
         auto units = co_await h->one_pass.acquire();
         if (!units) co_return;
         std::set<observability::label_values> seen;
-        auto groups = co_await groups_.list_groups(std::vector<group_state>{});
-        for (const auto& g : groups) {
+        auto listed = co_await groups_.list_groups(std::vector<group_state>{});
+        // While the coordinator is unavailable the last values stay (they go stale rather than vanish).
+        if (listed.error != errc::none) co_return;
+        for (const auto& g : listed.groups) {
             if (h->stopping) co_return;
             auto lags = co_await group_lag(broker_, groups_, clock_, g.group_id);
             if (!lags) {

@@ -11,7 +11,7 @@ response error_from(const error& e) {
     auto is = [&](errc x) { return c == make_error_code(x); };
     if (is(errc::unknown_topic_or_partition)) return error_response(status::not_found, e.message(), topic_not_found_code);
     if (is(errc::group_id_not_found)) return error_response(status::not_found, e.message());
-    if (is(errc::topic_already_exists)) return error_response(status::conflict, e.message());
+    if (is(errc::topic_already_exists) || is(errc::non_empty_group)) return error_response(status::conflict, e.message());
     if (is(errc::invalid_topic) || is(errc::invalid_partitions) || is(errc::invalid_replication_factor) ||
         is(errc::invalid_config) || is(errc::invalid_request) || is(errc::invalid_group_id)) {
         return error_response(status::unprocessable_entity, e.message());

@@ -65,8 +65,9 @@ json::object lag_json(const coord::partition_lag& l) {
 
 awaitable<response> list_groups(coord::group_service& groups) {
     auto listed = co_await groups.list_groups(std::vector<coord::group_state>{});
+    if (listed.error != coord::errc::none) co_return v1::error_from(error{make_error_code(listed.error), "groups"});
     std::vector<std::string> ids;
-    for (const auto& g : listed) ids.push_back(g.group_id);
+    for (const auto& g : listed.groups) ids.push_back(g.group_id);
     auto described = co_await groups.describe_groups(std::move(ids));
     json::array out;
     for (const auto& d : described) {
@@ -112,6 +113,16 @@ awaitable<response> describe_group(coord::broker& b, coord::group_service& group
                                          });
 }
 
+// Like Kafka's DeleteGroups: only a group without members can go; its committed offsets go with it.
+awaitable<response> delete_group(coord::group_service& groups, std::string id) {
+    std::vector<std::string> ids{id};
+    auto deleted = co_await groups.delete_groups(std::move(ids));
+    if (deleted.empty()) co_return error_response(status::internal_server_error, "no result returned");
+    if (auto e = deleted.front().second; e != coord::errc::none) co_return v1::error_from(error{make_error_code(e), id});
+    response res{status::no_content, 11};
+    co_return res;
+}
+
 }  // namespace
 
 void add_v1_group_routes(router& r, coord::broker& broker, coord::group_service& groups, const io::clock& clock) {
@@ -122,6 +133,8 @@ void add_v1_group_routes(router& r, coord::broker& broker, coord::group_service&
     r.add(verb::get, "/v1/groups/{group}", [b, g, c](request_context& ctx) {
         return describe_group(*b, *g, *c, std::string(ctx.params.get("group")));
     });
+    r.add(verb::delete_, "/v1/groups/{group}",
+          [g](request_context& ctx) { return delete_group(*g, std::string(ctx.params.get("group"))); });
 }
 
 }  // namespace eddy::http

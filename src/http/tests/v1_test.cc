@@ -260,6 +260,36 @@ TEST_P(v1_test, groups_show_members_assignments_and_lag) {
     auto unknown = get("/v1/groups/nobody");
     EXPECT_EQ(unknown.code, status::not_found);
     EXPECT_EQ(error_code(unknown), 404);
+
+    // A group with members cannot be deleted; once its member has left it can, offsets and all.
+    auto busy = call(verb::delete_, "/v1/groups/billing");
+    EXPECT_EQ(busy.code, status::conflict);
+    EXPECT_EQ(error_code(busy), 409);
+    auto left = run([this, member]() -> awaitable<coord::leave_result> {
+        std::vector<coord::leave_member> who{{.member_id = member}};
+        co_return co_await groups_->leave_group("billing", std::move(who));
+    });
+    EXPECT_EQ(left.error, coord::errc::none);
+    EXPECT_EQ(call(verb::delete_, "/v1/groups/billing").code, status::no_content);
+    EXPECT_EQ(get("/v1/groups/billing").code, status::not_found);
+    EXPECT_EQ(get("/v1/groups").body, json::parse(R"({"groups":[]})"));
+    EXPECT_EQ(call(verb::delete_, "/v1/groups/billing").code, status::not_found);
+}
+
+TEST_P(v1_test, groups_answer_503_while_the_coordinator_is_unavailable) {
+    fs_.fail_next_sync();  // the offsets log fails: the coordinator stops serving
+    auto failed = run([this]() -> awaitable<std::vector<coord::partition_result>> {
+        coord::offset_commit_request c{.group_id = "g", .generation_id = -1};
+        c.offsets.push_back({.tp = {"t", partition_id{0}}, .value = offset{1}});
+        co_return co_await groups_->commit_offsets(c);
+    });
+    ASSERT_EQ(failed.at(0).error, coord::errc::coordinator_not_available);
+    for (auto* target : {"/v1/groups", "/v1/groups/g"}) {
+        auto r = get(target);
+        EXPECT_EQ(r.code, status::service_unavailable) << target;
+        EXPECT_EQ(error_code(r), 503) << target;
+    }
+    EXPECT_EQ(call(verb::delete_, "/v1/groups/g").code, status::service_unavailable);
 }
 
 INSTANTIATE_TEST_SUITE_P(smp, v1_test, runtime::testing::smp_values());

@@ -35,7 +35,8 @@ struct list_groups_handler {
             states.push_back(*st);
         }
         auto listed = co_await groups->list_groups(std::move(states));
-        for (auto& g : listed) {
+        resp.error_code = static_cast<int16_t>(listed.error);
+        for (auto& g : listed.groups) {
             auto& out = resp.groups.emplace_back();
             out.group_id = std::move(g.group_id);
             out.protocol_type = std::move(g.protocol_type);
