@@ -1,15 +1,23 @@
 #include "coord/meta_store.h"
 
+#include "base/log.h"
 #include "storage/record_batch.h"
 
 namespace eddy::coord {
+namespace {
+constexpr log::logger meta_log{"meta"};
+}  // namespace
 
 std::string meta_log_directory(const std::string& data_dir) {
     return io::join_path(io::join_path(data_dir, "meta"), "__eddy_meta");
 }
 
+meta_store::meta_store(std::unique_ptr<storage::log> l, uint64_t compact_growth_bytes)
+    : log_(std::move(l)), compactor_(*log_), compact_growth_bytes_(compact_growth_bytes),
+      size_after_compaction_(log_->size_bytes()) {}
+
 result<std::unique_ptr<meta_store>> meta_store::open(io::filesystem& fs, io::clock& clock,
-                                                     const std::string& data_dir) {
+                                                     const std::string& data_dir, uint64_t compact_growth_bytes) {
     storage::log_config cfg;
     cfg.cleanup = storage::cleanup_policy::compact;
     cfg.retention_ms = -1;
@@ -17,7 +25,7 @@ result<std::unique_ptr<meta_store>> meta_store::open(io::filesystem& fs, io::clo
     cfg.max_message_bytes = 64ull << 20;
     cfg.flush.mode = storage::flush_policy::kind::never;  // append() flushes itself
     EDDY_TRY_ASSIGN(auto l, storage::log::open(fs, clock, meta_log_directory(data_dir), cfg));
-    return std::unique_ptr<meta_store>(new meta_store(std::move(l)));
+    return std::unique_ptr<meta_store>(new meta_store(std::move(l), compact_growth_bytes));
 }
 
 result<std::vector<record>> meta_store::load() {
@@ -57,7 +65,24 @@ result<void> meta_store::append(const std::vector<record>& records) {
     }
     auto batch = storage::build_batch(in);
     EDDY_TRY(log_->append(batch));
-    return log_->flush();
+    EDDY_TRY(log_->flush());
+    const uint64_t size = log_->size_bytes();
+    if (size >= size_after_compaction_ + compact_growth_bytes_ && size >= 2 * size_after_compaction_) {
+        // The records are durable already: a failed pass leaves a larger log, never a wrong one.
+        if (auto r = compact(); !r) meta_log.warn("compaction of the meta log failed: {}", r.error().message());
+    }
+    return {};
+}
+
+result<void> meta_store::compact() {
+    // Everything appended so far is flushed (append() flushes), so the pass may supersede all of it.
+    if (log_->size_bytes() > 0) EDDY_TRY(log_->roll());
+    while (true) {
+        EDDY_TRY_ASSIGN(bool more, compactor_.step());
+        if (!more) break;
+    }
+    size_after_compaction_ = log_->size_bytes();
+    return {};
 }
 
 }  // namespace eddy::coord
