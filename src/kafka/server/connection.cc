@@ -62,6 +62,7 @@ connection::connection(asio::ip::tcp::socket socket, const server_context& serve
     boost::system::error_code ec;
     auto ep = socket_.remote_endpoint(ec);
     peer_ = ec ? std::string("?") : fmt::format("{}:{}", ep.address().to_string(), ep.port());
+    client_host_ = ec ? std::string() : "/" + ep.address().to_string();  // Kafka's form, for DescribeGroups
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
 }
 
@@ -158,7 +159,7 @@ asio::awaitable<bool> connection::dispatch(bytes frame) {
     queue_.push_back(s);
     auto ex = co_await asio::this_coro::executor;
     auto released = std::make_shared<runtime::wakeup>(ex);
-    auto ctx = std::make_shared<request_context>(server_, h, [released] { released->notify(); });
+    auto ctx = std::make_shared<request_context>(server_, h, [released] { released->notify(); }, client_host_);
     size_t body_at = in.position();
     auto run = [self = shared_from_this(), s, ctx, entry, body_at, t0, frame = std::move(frame),
                 hold = std::make_shared<runtime::gate::holder>(std::move(*holder))]() -> asio::awaitable<void> {

@@ -76,6 +76,7 @@ private:
     connection_limits limits_;
     kafka_probe& probe_;
     std::string peer_;
+    std::string client_host_;  // "/<address>", as Kafka reports a group member's host
     protocol::frame_splitter splitter_;
     std::deque<std::shared_ptr<slot>> queue_;  // in request order
     event writer_wake_;

@@ -59,13 +59,16 @@ struct server_context {
 // One request in flight. Lives until its response has been encoded.
 class request_context {
 public:
-    request_context(const server_context& server, protocol::request_header header, std::function<void()> on_release)
-        : server_(server), header_(std::move(header)), on_release_(std::move(on_release)) {}
+    // client_host: the peer's address as Kafka shows it ("/127.0.0.1"); it must outlive the context.
+    request_context(const server_context& server, protocol::request_header header, std::function<void()> on_release,
+                    std::string_view client_host = {})
+        : server_(server), header_(std::move(header)), on_release_(std::move(on_release)), client_host_(client_host) {}
 
     [[nodiscard]] const server_context& server() const { return server_; }
     [[nodiscard]] coord::broker& broker() const { return *server_.broker; }
     [[nodiscard]] const protocol::request_header& header() const { return header_; }
     [[nodiscard]] int16_t version() const { return header_.api_version; }
+    [[nodiscard]] std::string_view client_host() const { return client_host_; }
 
     // Lets the connection start the next request (see the top of this file). Idempotent.
     void release() {
@@ -89,6 +92,7 @@ private:
     const server_context& server_;
     protocol::request_header header_;
     std::function<void()> on_release_;
+    std::string_view client_host_;
     bool suppress_ = false;
     std::vector<std::unique_ptr<bytes>> arena_;
     error_tally errors_;

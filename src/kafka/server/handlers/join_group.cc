@@ -40,6 +40,7 @@ struct join_group_handler {
         j.rebalance_timeout = std::chrono::milliseconds(ctx.version() >= 1 ? req.rebalance_timeout_ms : -1);
         j.api_version = ctx.version();
         j.client_id = ctx.header().client_id.value_or("");
+        j.client_host = std::string(ctx.client_host());
         return j;
     }
 

@@ -122,6 +122,7 @@ TEST_P(group_handlers_test, membership_round_trip_and_version_specific_answers) 
     EXPECT_EQ(described.groups[0].group_state, "Stable");
     ASSERT_EQ(described.groups[0].members.size(), 1u);
     EXPECT_EQ(described.groups[0].members[0].member_assignment, (bytes{7, 7}));
+    EXPECT_EQ(described.groups[0].members[0].client_host, "/127.0.0.1");
     EXPECT_EQ(described.groups[1].error_code, 0);  // below v6 an unknown group is "Dead", not an error
     EXPECT_EQ(described.groups[1].group_state, "Dead");
 
