@@ -29,6 +29,22 @@ template <typename M>
     return m;
 }
 
+// Decodes a request body the way Kafka's broker does: bytes left over after the message are ignored and
+// counted in *trailing. librdkafka 2.x sends the null topic array of a flexible "all topics" Metadata
+// request as a 4-byte placeholder that Kafka reads one byte of; refusing the rest would cut those clients off.
+template <typename M>
+[[nodiscard]] result<M> decode_request_body(bytes_view body, int16_t version, size_t& trailing) {
+    reader in(body);
+    M m;
+    if (auto r = m.decode(in, version); !r) {
+        error e = std::move(r).error();
+        e.context = fmt::format("{} v{}: {}", M::api_name, version, e.context);
+        return unexpected(std::move(e));
+    }
+    trailing = in.remaining();
+    return m;
+}
+
 template <typename M>
 [[nodiscard]] result<bytes> encode_body(const M& m, int16_t version) {
     bytes out;

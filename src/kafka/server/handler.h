@@ -122,7 +122,8 @@ struct handler_entry {
 
 template <typename H>
 boost::asio::awaitable<result<std::optional<response_frame>>> invoke_handler(request_context& ctx, bytes_view body) {
-    auto req = protocol::decode_body<typename H::request>(body, ctx.version());
+    size_t trailing = 0;
+    auto req = protocol::decode_request_body<typename H::request>(body, ctx.version(), trailing);
     if (!req) co_return unexpected(std::move(req).error());
     auto resp = co_await H::handle(ctx, std::move(*req));
     tally_error_codes(resp, ctx.errors());

@@ -359,6 +359,25 @@ TEST_P(server_test, flexible_requests_with_unknown_tagged_fields_in_header_and_b
     EXPECT_EQ(r.topics[0].name, std::optional<std::string>("tagged"));
 }
 
+TEST_P(server_test, bytes_after_a_request_body_are_ignored_as_kafka_does) {
+    auto c = client();
+    c.call<p::metadata_response>(metadata_by_name("extra"), 12);
+    // As librdkafka 2.15 sends an "all topics" Metadata v12 (captured on the wire): the null topic array is
+    // a 4-byte placeholder of which Kafka reads one byte; the other three bytes and the real flags follow.
+    bytes frame{0, 0, 0, 0,                                   // size, patched below
+                0, 3, 0, 12, 0, 0, 0, 3,                      // api key 3, version 12, correlation id 3
+                0, 7, 'r', 'd', 'k', 'a', 'f', 'k', 'a', 0,   // client id, no header tags
+                0, 0, 0, 0, 1, 0, 0};
+    store_be<int32_t>(frame.data(), static_cast<int32_t>(frame.size() - 4));
+    c.send_raw(frame);
+    int32_t cid = 0;
+    auto r = c.receive<p::metadata_response>(12, &cid);
+    EXPECT_EQ(cid, 3);
+    ASSERT_EQ(r.topics.size(), 1u);
+    EXPECT_EQ(r.topics[0].name, std::optional<std::string>("extra"));
+    EXPECT_EQ(c.call<p::api_versions_response>(p::api_versions_request{}, 3).error_code, 0) << "still connected";
+}
+
 INSTANTIATE_TEST_SUITE_P(smp, server_test, runtime::testing::smp_values());
 
 }  // namespace
