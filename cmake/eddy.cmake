@@ -11,7 +11,9 @@ if(EDDY_SANITIZE)
   target_link_options(eddy_options INTERFACE -fsanitize=address,undefined)
 endif()
 if(EDDY_BUILD_FUZZ)
-  target_compile_options(eddy_options INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  # UBSan must abort, not print and go on, or libFuzzer never sees the report as a finding.
+  target_compile_options(eddy_options INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                                                -fno-sanitize-recover=undefined)
   target_link_options(eddy_options INTERFACE -fsanitize=address,undefined)
 endif()
 target_include_directories(eddy_options INTERFACE ${PROJECT_SOURCE_DIR}/src)
