@@ -56,6 +56,10 @@ protected:
             co_await groups_->stop();
             co_await broker_->stop();
         });
+        // The services hold timers on the shards' io_contexts: they go before the shards do.
+        monitor_.reset();
+        groups_.reset();
+        broker_.reset();
         pool_->stop();
         sharded_test::TearDown();
     }

@@ -103,6 +103,11 @@ protected:
             co_await groups_->stop();
             co_await broker_->stop();
         });
+        // The services hold timers and sockets on the shards' io_contexts: they go before the shards do.
+        table_.reset();
+        server_.reset();
+        groups_.reset();
+        broker_.reset();
         pool_.stop();
         sharded_test::TearDown();
     }

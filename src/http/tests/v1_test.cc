@@ -60,6 +60,9 @@ protected:
             co_await groups_->stop();
             co_await broker_->stop();
         });
+        // The services hold timers on the shards' io_contexts: they go before the shards do.
+        groups_.reset();
+        broker_.reset();
         pool_->stop();
         sharded_test::TearDown();
     }
