@@ -38,6 +38,8 @@ p::produce_request produce_req(const std::string& topic, int32_t partition, cons
     pd.records = bytes_view(batch);
     return req;
 }
+// The request only views the batch: a temporary batch would be gone before the request is sent.
+p::produce_request produce_req(const std::string& topic, int32_t partition, bytes&& batch, int16_t acks = 1) = delete;
 
 p::fetch_request fetch_req(const std::string& topic, int32_t partition, int64_t from, int32_t max_wait = 0,
                            int32_t min_bytes = 1) {
@@ -199,9 +201,11 @@ TEST_P(server_test, metrics_count_requests_error_codes_bad_requests_and_connecti
         req.topics.push_back({"m", 1, 1, {}, {}});
         req.topics.push_back({"m", 1, 1, {}, {}});
         EXPECT_EQ(c.call<p::create_topics_response>(req, 4).topics[1].error_code, 36);
-        auto ok = c.call<p::produce_response>(produce_req("m", 0, batch_of({"a"})), 7);
+        auto a = batch_of({"a"});
+        auto ok = c.call<p::produce_response>(produce_req("m", 0, a), 7);
         EXPECT_EQ(ok.responses[0].partition_responses[0].error_code, 0);
-        auto missing = produce_req("m", 4, batch_of({"b"}));
+        auto b = batch_of({"b"});
+        auto missing = produce_req("m", 4, b);
         missing.topic_data[0].partition_data.push_back(missing.topic_data[0].partition_data[0]);
         missing.topic_data[0].partition_data[1].index = 5;
         auto bad = c.call<p::produce_response>(missing, 7);
