@@ -24,8 +24,7 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
   }
 fi
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+. "bench/lib.sh"
 
 dir=$(mktemp -d /tmp/eddy-bench-metrics-XXXXXX)
 pid=""
@@ -37,15 +36,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-kport=$(free_port); hport=$(free_port)
-"$build/eddy" serve --data-dir "$dir/data" --kafka-addr "127.0.0.1:$kport" --http-addr "127.0.0.1:$hport" \
-  --smp "$smp" --log-level warn 2>"$dir/eddy.log" &
-pid=$!
-for _ in $(seq 1 400); do
-  curl -sf -o /dev/null "http://127.0.0.1:$hport/readyz" && break
-  kill -0 "$pid" 2>/dev/null || { cat "$dir/eddy.log" >&2; exit 1; }
-  sleep 0.05
-done
+start_eddy "$build/eddy" "$dir" "$smp"
 
 t0=$(date +%s.%N)
 for t in $(seq 1 "$topics"); do

@@ -17,22 +17,14 @@ load=$build/bench/eddy_kafka_load
 command -v wrk >/dev/null || { echo "wrk missing (scripts/install-deps)" >&2; exit 1; }
 [ -x "$build/eddy" ] || { echo "build first (make build)" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "bench/lib.sh"
 
 dir=$(mktemp -d /tmp/eddy-bench-http-XXXXXX)
 pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
 
-kport=$(free_port); hport=$(free_port)
-"$build/eddy" serve --data-dir "$dir/data" --kafka-addr "127.0.0.1:$kport" --http-addr "127.0.0.1:$hport" \
-  --smp "$smp" --log-level warn 2>"$dir/eddy.log" &
-pid=$!
-for _ in $(seq 1 400); do
-  curl -sf "http://127.0.0.1:$hport/readyz" >/dev/null 2>&1 && break
-  kill -0 "$pid" 2>/dev/null || { cat "$dir/eddy.log" >&2; exit 1; }
-  sleep 0.05
-done
+start_eddy "$build/eddy" "$dir" "$smp"
 curl -sf -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$hport/v1/topics" \
   -d '{"name":"http-bench","partitions":16}' >/dev/null || true
 

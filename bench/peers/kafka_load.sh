@@ -17,7 +17,7 @@ build=${EDDY_BUILD_DIR:-build}
 load=$build/bench/eddy_kafka_load
 [ -x "$load" ] && [ -x "$build/eddy" ] || { echo "build first (make build)" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "bench/lib.sh"
 
 dir=$(mktemp -d /tmp/eddy-bench-kafka-XXXXXX)
 pid=""
@@ -31,15 +31,7 @@ args=(--runs "$runs" --records-100 "$n_small" --records-1k "$n_large" --consumer
 first=1
 for flush in $flushes; do
   rm -rf "$dir/data"
-  kport=$(free_port); hport=$(free_port)
-  "$build/eddy" serve --data-dir "$dir/data" --kafka-addr "127.0.0.1:$kport" --http-addr "127.0.0.1:$hport" \
-    --smp "$smp" --log-flush "$flush" --log-level warn 2>"$dir/eddy.log" &
-  pid=$!
-  for _ in $(seq 1 400); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$kport") 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || { cat "$dir/eddy.log" >&2; exit 1; }
-    sleep 0.05
-  done
+  start_eddy "$build/eddy" "$dir" "$smp" --log-flush "$flush"
   if [ "$first" = 1 ]; then
     "$load" --bootstrap "127.0.0.1:$kport" --label "eddy (smp $smp, flush $flush)" "${args[@]}"
   else

@@ -17,14 +17,13 @@ pipelines=${REDIS_PIPELINES:-16 64 256}
 command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
   echo "redis-server/redis-benchmark missing: run scripts/install-deps" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$(dirname "$0")/../lib.sh"
 
 dir=$(mktemp -d /tmp/eddy-bench-redis-XXXXXX)
 pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
 
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 for fsync in everysec always; do
   port=$(free_port)
