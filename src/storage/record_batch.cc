@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/assert.h"
+#include "bytes/compression.h"
 #include "bytes/crc32c.h"
 #include "bytes/varint.h"
 #include "storage/errc.h"
@@ -113,11 +114,12 @@ namespace {
     return nullptr;
 }
 
-// The framing check of validate_batch: decode_record's rules for every record, the offset delta rule
-// of mode, and exactly recordsCount records filling the batch. REQUIRES: check_counts(h, mode) passed.
-result<void> check_records(bytes_view batch, const batch_header& h, validation mode) {
-    const uint8_t* p = batch.data() + batch_header_size;
-    const uint8_t* const end = batch.data() + h.size_bytes();
+// The framing check of validate_batch: decode_record's rules for every record of the records section
+// (plain, after the header), the offset delta rule of mode, and exactly recordsCount records filling it.
+// REQUIRES: check_counts(h, mode) passed.
+result<void> check_records(bytes_view records, const batch_header& h, validation mode) {
+    const uint8_t* p = records.data();
+    const uint8_t* const end = records.data() + records.size();
     const uint64_t count = static_cast<uint64_t>(h.records_count);
     int64_t prev = -1;
     uint64_t n = 0;
@@ -183,8 +185,20 @@ result<batch_header> validate_batch(bytes_view data, validation mode, size_t max
     uint32_t crc = crc32c::value(batch.subspan(batch_crc_range_pos));
     if (crc != h.crc) return make_error(errc::crc_mismatch, "stored {:#010x}, computed {:#010x}", h.crc, crc);
     EDDY_TRY(check_counts(h, mode));
-    if (h.is_compressed()) return h;
-    EDDY_TRY(check_records(batch, h, mode));
+    auto records = batch.subspan(batch_header_size);
+    if (!h.is_compressed()) {
+        EDDY_TRY(check_records(records, h, mode));
+        return h;
+    }
+    // A producer's compressed batch is decompressed and checked like a plain one, as Kafka's broker does:
+    // the offset deltas inside decide the offsets consumers see. Stored batches passed this on append.
+    if (mode == validation::producer) {
+        auto codec = compression_from_attributes(h.attributes);
+        if (!codec) return make_error(errc::corrupt_batch, "{}", codec.error().message());
+        auto plain = decompress(*codec, records, max_decompressed_records);
+        if (!plain) return make_error(errc::corrupt_batch, "records do not decompress: {}", plain.error().message());
+        EDDY_TRY(check_records(*plain, h, mode));
+    }
     return h;
 }
 

@@ -62,9 +62,13 @@ enum class validation {
     stored,
 };
 
+// The most a producer's compressed records section may expand to (a "decompression bomb" fails instead).
+inline constexpr size_t max_decompressed_records = 64 * 1024 * 1024;
+
 // Fully validates the batch at the start of data (more bytes may follow it): header, length bounds
-// (size_bytes() <= max_batch_bytes and <= data.size()), CRC, counts and, for uncompressed batches, the
-// framing of every record. Compressed batches are checked up to the CRC and counts only.
+// (size_bytes() <= max_batch_bytes and <= data.size()), CRC, counts and the framing of every record. In
+// producer mode a compressed batch's records are decompressed (at most max_decompressed_records) and
+// checked too; in stored mode compressed batches are checked up to the CRC and counts only.
 [[nodiscard]] result<batch_header> validate_batch(bytes_view data, validation mode,
                                                  size_t max_batch_bytes = SIZE_MAX);
 

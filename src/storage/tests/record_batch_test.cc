@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
+#include "bytes/compression.h"
 #include "bytes/varint.h"
 #include "storage/errc.h"
 #include "storage/record_batch.h"
@@ -106,12 +108,44 @@ TEST(record_batch, huge_forged_count_is_an_error_not_an_allocation) {
     EXPECT_EQ(validate_batch(forged, validation::stored).error().code, errc::corrupt_batch);
 }
 
-TEST(record_batch, compressed_batches_checked_to_crc_only) {
-    auto b = sample();
-    store_be<int16_t>(b.data() + 21, 1);  // gzip: records are opaque now
-    update_crc(b);
-    EXPECT_TRUE(validate_batch(b, validation::producer));
-    EXPECT_EQ(validate_batch(with_field(b, 23, 9), validation::producer).error().code, errc::corrupt_batch);
+// The batch with its records section compressed by codec (attributes set, length and CRC updated).
+bytes compressed(const bytes& plain, compression codec) {
+    auto packed = compress(codec, bytes_view(plain).subspan(batch_header_size));
+    EXPECT_TRUE(packed);
+    bytes out(batch_header_size + packed->size());
+    std::copy_n(plain.begin(), batch_header_size, out.begin());
+    std::copy(packed->begin(), packed->end(), out.begin() + batch_header_size);
+    store_be<int32_t>(out.data() + 8, static_cast<int32_t>(out.size() - batch_log_overhead));
+    store_be<int16_t>(out.data() + 21, static_cast<int16_t>(codec));
+    update_crc(out);
+    return out;
+}
+
+TEST(record_batch, compressed_producer_batches_are_checked_inside) {
+    for (auto codec : {compression::gzip, compression::snappy, compression::lz4, compression::zstd}) {
+        EXPECT_TRUE(validate_batch(compressed(sample(), codec), validation::producer)) << static_cast<int>(codec);
+    }
+    // Offset deltas inside a compressed batch are the producer's to get right: a gap is refused.
+    auto b = sample(3);
+    auto rs = *parse_records(b);
+    batch_header h = *parse_header(b);
+    std::vector<bytes_view> first_and_last{rs[0].raw, rs[2].raw};
+    auto gapped = rebuild_batch(h, first_and_last);  // deltas 0 and 2, recordsCount 2
+    store_be<int32_t>(gapped.data() + 23, 1);        // lastOffsetDelta 1 = recordsCount - 1, as a producer's
+    update_crc(gapped);
+    ASSERT_EQ(validate_batch(gapped, validation::producer).error().code, errc::corrupt_batch) << "plain";
+    EXPECT_EQ(validate_batch(compressed(gapped, compression::zstd), validation::producer).error().code,
+              errc::corrupt_batch)
+        << "the same records compressed";
+    // Garbage that is not the codec's format is corrupt, not a crash; stored batches are not decompressed.
+    auto opaque = sample();
+    store_be<int16_t>(opaque.data() + 21, 1);  // gzip bit over plain records
+    update_crc(opaque);
+    EXPECT_EQ(validate_batch(opaque, validation::producer).error().code, errc::corrupt_batch);
+    EXPECT_TRUE(validate_batch(opaque, validation::stored));
+    auto miscounted = validate_batch(with_field(opaque, 23, 9), validation::producer);
+    ASSERT_FALSE(miscounted);
+    EXPECT_EQ(miscounted.error().code, errc::corrupt_batch) << "the counts are checked before decompressing";
 }
 
 TEST(record_batch, bad_record_framing) {

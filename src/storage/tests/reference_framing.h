@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "bytes/compression.h"
 #include "bytes/crc32c.h"
 #include "bytes/varint.h"
 #include "storage/record_batch.h"
@@ -68,7 +69,19 @@ inline bool reference_accepts(bytes_view data, validation mode, size_t max_batch
     } else if (int64_t{h->records_count} > int64_t{h->last_offset_delta} + 1) {
         return false;
     }
-    return h->is_compressed() || reference_framing_ok(batch, *h, mode);
+    if (!h->is_compressed()) return reference_framing_ok(batch, *h, mode);
+    if (mode == validation::stored) return true;  // stored compressed batches are not decompressed
+    // A producer's compressed records are checked as the same batch written plain would be.
+    auto codec = compression_from_attributes(h->attributes);
+    if (!codec) return false;
+    auto plain = decompress(*codec, batch.subspan(batch_header_size), max_decompressed_records);
+    if (!plain) return false;
+    bytes whole(batch_header_size + plain->size());
+    std::copy_n(batch.begin(), batch_header_size, whole.begin());
+    std::copy(plain->begin(), plain->end(), whole.begin() + batch_header_size);
+    batch_header ph = *h;
+    ph.batch_length = static_cast<int32_t>(whole.size() - batch_log_overhead);
+    return reference_framing_ok(whole, ph, mode);
 }
 
 }  // namespace eddy::storage::testing
