@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -280,13 +282,18 @@ TEST_P(http_server_test, connection_cap_answers_503) {
 
 TEST_P(http_server_test, stop_finishes_requests_in_flight_and_closes_idle_connections) {
     start();
-    client idle(port_);
-    ASSERT_TRUE(idle.get("/healthz"));
     client busy(port_);
     busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
     ASSERT_TRUE(runtime::testing::wait_until([this] { return slow_entered_.load(); }));
+    // Connections are dealt to the shards round-robin: two idle ones per shard put at least one on every
+    // shard, so once all are closed every shard has begun to stop, the busy connection's included.
+    std::vector<std::unique_ptr<client>> idle;
+    for (uint32_t i = 0; i < 2 * smp(); ++i) {
+        idle.push_back(std::make_unique<client>(port_));
+        ASSERT_TRUE(idle.back()->get("/healthz"));
+    }
     std::thread stopper([this] { stop(); });
-    EXPECT_TRUE(idle.closed_by_server());
+    for (auto& c : idle) EXPECT_TRUE(c->closed_by_server());
     slow_release_ = true;
     auto r = busy.read();
     ASSERT_TRUE(r);
