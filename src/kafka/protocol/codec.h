@@ -13,24 +13,8 @@
 
 namespace eddy::kafka::protocol {
 
-// Decodes a message body of `version`; bytes left over after it are errc::trailing_bytes.
-template <typename M>
-[[nodiscard]] result<M> decode_body(bytes_view body, int16_t version) {
-    reader in(body);
-    M m;
-    if (auto r = m.decode(in, version); !r) {
-        error e = std::move(r).error();
-        e.context = fmt::format("{} v{}: {}", M::api_name, version, e.context);
-        return unexpected(std::move(e));
-    }
-    if (!in.empty())
-        return make_error(errc::trailing_bytes, "{} v{}: {} bytes after the body", M::api_name, version,
-                          in.remaining());
-    return m;
-}
-
 // Decodes a request body the way Kafka's broker does: bytes left over after the message are ignored and
-// counted in *trailing. librdkafka 2.x sends the null topic array of a flexible "all topics" Metadata
+// counted in `trailing`. librdkafka 2.x sends the null topic array of a flexible "all topics" Metadata
 // request as a 4-byte placeholder that Kafka reads one byte of; refusing the rest would cut those clients off.
 template <typename M>
 [[nodiscard]] result<M> decode_request_body(bytes_view body, int16_t version, size_t& trailing) {
@@ -42,6 +26,16 @@ template <typename M>
         return unexpected(std::move(e));
     }
     trailing = in.remaining();
+    return m;
+}
+
+// Decodes a message body of `version`; bytes left over after it are errc::trailing_bytes.
+template <typename M>
+[[nodiscard]] result<M> decode_body(bytes_view body, int16_t version) {
+    size_t trailing = 0;
+    auto m = decode_request_body<M>(body, version, trailing);
+    if (m && trailing != 0)
+        return make_error(errc::trailing_bytes, "{} v{}: {} bytes after the body", M::api_name, version, trailing);
     return m;
 }
 
