@@ -5,8 +5,12 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <span>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace eddy {
@@ -14,6 +18,30 @@ namespace eddy {
 using bytes = std::vector<uint8_t>;
 using bytes_view = std::span<const uint8_t>;
 using mutable_bytes_view = std::span<uint8_t>;
+
+// An allocator whose value-less construct() default-initializes, so resize() leaves new bytes
+// uninitialized instead of zeroing them.
+template <typename T>
+struct default_init_allocator : std::allocator<T> {
+    template <typename U>
+    struct rebind {
+        using other = default_init_allocator<U>;
+    };
+    using std::allocator<T>::allocator;
+    template <typename U>
+    void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+        ::new (static_cast<void*>(p)) U;
+    }
+    template <typename U, typename... Args>
+    void construct(U* p, Args&&... args) {
+        std::allocator_traits<std::allocator<T>>::construct(static_cast<std::allocator<T>&>(*this), p,
+                                                            std::forward<Args>(args)...);
+    }
+};
+
+// An owned buffer that I/O fills: sizing it does not zero it first (a read or a copy overwrites it), which
+// matters on the hot paths (request frames, segment reads). Use `bytes` where zeros are wanted.
+using byte_buffer = std::vector<uint8_t, default_init_allocator<uint8_t>>;
 
 inline bytes_view as_bytes(std::string_view s) {
     return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};

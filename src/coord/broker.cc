@@ -289,11 +289,12 @@ boost::asio::awaitable<producer_identity> broker::init_producer_id() {
 
 boost::asio::awaitable<result<produce_outcome>> broker::produce(produce_request_data req) {
     auto buf = std::make_shared<bytes>(std::move(req.batches));
+    const mutable_bytes_view batches = req.borrowed.empty() ? mutable_bytes_view(*buf) : req.borrowed;
     for (int attempt = 0;; ++attempt) {
-        auto fn = [topic = req.topic, p = req.partition, acks = req.acks,
-                   buf](partition_manager& pm) -> awaitable<result<produce_outcome>> {
+        auto fn = [topic = req.topic, p = req.partition, acks = req.acks, buf,
+                   batches](partition_manager& pm) -> awaitable<result<produce_outcome>> {
             if (!pm.has(topic, p)) co_return make_error(errc::unknown_topic_or_partition, "{}/{}", topic, p);
-            co_return co_await pm.produce(topic, p, std::move(*buf), acks);
+            co_return co_await pm.produce(topic, p, batches, acks);
         };
         auto r = co_await partitions_.invoke_on(owner(req.topic, req.partition), std::move(fn));
         if (r || attempt > 0 || r.error().code != make_error_code(errc::unknown_topic_or_partition)) co_return r;
@@ -316,12 +317,12 @@ namespace {
 
 // The reads of one shard's share of a read_many, run on that shard.
 std::vector<result<fetch_outcome>> read_in_order(partition_manager& pm, const std::vector<read_request>& reqs,
-                                                 size_t budget) {
+                                                 size_t budget, bool file_slices) {
     std::vector<result<fetch_outcome>> out;
     out.reserve(reqs.size());
     for (const auto& q : reqs) {
-        out.push_back(pm.read(q.topic, q.partition, q.from, std::min(q.max_bytes, budget)));
-        if (out.back()) budget -= std::min(budget, out.back()->data.size());
+        out.push_back(pm.read(q.topic, q.partition, q.from, std::min(q.max_bytes, budget), file_slices));
+        if (out.back()) budget -= std::min(budget, out.back()->size());
     }
     return out;
 }
@@ -338,7 +339,8 @@ struct read_join {
 }  // namespace
 
 boost::asio::awaitable<std::vector<result<fetch_outcome>>> broker::read_many(std::vector<read_request> reqs,
-                                                                            size_t total_max_bytes) {
+                                                                            size_t total_max_bytes,
+                                                                            bool file_slices) {
     auto ex = co_await boost::asio::this_coro::executor;
     auto join = std::make_shared<read_join>(ex, reqs.size());
     std::vector<std::vector<size_t>> by_shard(shards_.size());
@@ -348,8 +350,8 @@ boost::asio::awaitable<std::vector<result<fetch_outcome>>> broker::read_many(std
         if (by_shard[s].empty() || shard_id{s} == here) continue;
         std::vector<read_request> share;
         for (size_t i : by_shard[s]) share.push_back(std::move(reqs[i]));
-        auto fn = [share = std::move(share), total_max_bytes](partition_manager& pm) {
-            return read_in_order(pm, share, total_max_bytes);
+        auto fn = [share = std::move(share), total_max_bytes, file_slices](partition_manager& pm) {
+            return read_in_order(pm, share, total_max_bytes, file_slices);
         };
         ++join->pending;
         boost::asio::co_spawn(ex, partitions_.invoke_on(shard_id{s}, std::move(fn)),
@@ -364,7 +366,7 @@ boost::asio::awaitable<std::vector<result<fetch_outcome>>> broker::read_many(std
     if (!mine.empty()) {
         std::vector<read_request> share;
         for (size_t i : mine) share.push_back(std::move(reqs[i]));
-        auto r = read_in_order(partitions_.local(), share, total_max_bytes);
+        auto r = read_in_order(partitions_.local(), share, total_max_bytes, file_slices);
         for (size_t k = 0; k < r.size(); ++k) join->results[mine[k]] = std::move(r[k]);
     }
     if (join->pending > 0) co_await join->done.wait();

@@ -51,8 +51,11 @@ struct broker_options {
 struct produce_request_data {
     std::string topic;
     partition_id partition;
-    bytes batches;
+    bytes batches;  // the batches, owned; unused when `borrowed` is set
     int16_t acks = -1;
+    // Batches that live elsewhere (a Kafka request frame), appended in place (base offsets patched) instead
+    // of being copied. REQUIRES: they stay valid until produce() completes.
+    mutable_bytes_view borrowed = {};
 };
 
 // One partition of broker::read_many.
@@ -109,9 +112,11 @@ public:
     // (the calling shard's own partitions inline). On each shard the partitions are read in the given
     // order, each limited to its max_bytes and to what that shard's earlier reads left of total_max_bytes;
     // once that is spent the rest get their offsets only. Results in the given order. Several shards may
-    // together return up to shards x total_max_bytes: the caller applies the budget across them.
+    // together return up to shards x total_max_bytes: the caller applies the budget across them. With
+    // file_slices, batches that can be sent from their segment file come back as slices (fetch_outcome).
     [[nodiscard]] awaitable<std::vector<result<fetch_outcome>>> read_many(std::vector<read_request> reqs,
-                                                                        size_t total_max_bytes);
+                                                                        size_t total_max_bytes,
+                                                                        bool file_slices = false);
     // ListOffsets: the offset and record timestamp for `timestamp`, see partition_manager::list_offset.
     [[nodiscard]] awaitable<result<listed_offset>> lookup_offset(std::string topic, partition_id p, int64_t timestamp);
     // The offset alone (-1 when no record qualifies): what callers naming positions (latest_timestamp,

@@ -242,14 +242,20 @@ result<produce_outcome> partition_manager::append(partition& part, mutable_bytes
 }
 
 boost::asio::awaitable<result<produce_outcome>> partition_manager::produce(std::string topic, partition_id p,
-                                                                           bytes batches, int16_t acks) {
+                                                                           mutable_bytes_view batches, int16_t acks) {
     auto holder = gate_.enter();
     if (!holder) co_return make_error(errc::unknown_topic_or_partition, "shutting down");
     auto* part = find(topic, p);
     if (part == nullptr) co_return make_error(errc::unknown_topic_or_partition, "{}/{}", topic, p);
-    auto out = append(*part, mutable_bytes_view(batches));
-    if (!out || acks == 0 || part->log->config().flush.mode != storage::flush_policy::kind::always) co_return out;
-    // Durable before acknowledged: one fsync covers every batch appended meanwhile.
+    auto out = append(*part, batches);
+    if (!out || part->log->config().flush.mode != storage::flush_policy::kind::always) co_return out;
+    if (acks != -1) {
+        // acks=1 (the leader has it) and acks=0 are answered once the batch is in the log, as Kafka and
+        // Redpanda do; the fsync covering it starts at once (shared by group commit) but is not awaited.
+        part->commit->request(offset{out->last.value() + 1}, [](const result<void>&) {});
+        co_return out;
+    }
+    // acks=all: durable before acknowledged; one fsync covers every batch appended meanwhile.
     auto done = std::make_shared<std::pair<runtime::wakeup, result<void>>>(
         runtime::wakeup(co_await boost::asio::this_coro::executor), result<void>{});
     part->commit->request(offset{out->last.value() + 1}, [done](result<void> r) {
@@ -262,7 +268,7 @@ boost::asio::awaitable<result<produce_outcome>> partition_manager::produce(std::
 }
 
 result<fetch_outcome> partition_manager::read(const std::string& topic, partition_id p, offset from,
-                                              size_t max_bytes) {
+                                              size_t max_bytes, bool file_slices) {
     auto* part = find(topic, p);
     if (part == nullptr) return make_error(errc::unknown_topic_or_partition, "{}/{}", topic, p);
     auto& l = *part->log;
@@ -273,6 +279,14 @@ result<fetch_outcome> partition_manager::read(const std::string& topic, partitio
             return make_error(storage::errc::offset_out_of_range, "{}/{}: offset {} not in [{}, {}]", topic, p, from,
                               l.log_start_offset(), l.log_end_offset());
         return out;
+    }
+    if (file_slices) {
+        EDDY_TRY_ASSIGN(auto slice, l.read_slice(from, max_bytes));
+        if (slice) {
+            part->probe.read(slice->records, slice->size);
+            if (slice->size > 0) out.slice = std::move(*slice);
+            return out;
+        }
     }
     EDDY_TRY_ASSIGN(auto r, l.read(from, max_bytes));
     out.data = std::move(r.data);

@@ -53,6 +53,12 @@ struct fetch_outcome {
     bytes data;          // whole batches, empty when there is nothing at the offset yet
     offset high_watermark;
     offset log_start;
+    // Instead of data (read with file slices allowed, from a real file): where the batches lie in a
+    // segment file, to be sent from there (sendfile).
+    std::optional<storage::file_slice> slice;
+
+    // Bytes of batches, in data or in the slice.
+    [[nodiscard]] size_t size() const { return slice ? static_cast<size_t>(slice->size) : data.size(); }
 };
 
 // One partition's log as the admin API shows it, read on its owner shard.
@@ -106,14 +112,17 @@ public:
     [[nodiscard]] bool has(const std::string& topic, partition_id p) const;
     [[nodiscard]] size_t size() const { return partitions_.size(); }
 
-    // Validates and appends `batches` (one or more RecordBatch v2). With acks != 0 and flush policy
-    // `always`, completes only once the appended data is durable.
+    // Validates and appends `batches` (one or more RecordBatch v2), patching them in place. With acks=all
+    // (-1) and flush policy `always`, completes only once the appended data is durable; acks 1 and 0 start
+    // that fsync without waiting for it. REQUIRES: batches stay valid until the append is done (the
+    // synchronous part of this call).
     [[nodiscard]] boost::asio::awaitable<result<produce_outcome>> produce(std::string topic, partition_id p,
-                                                                          bytes batches, int16_t acks);
+                                                                          mutable_bytes_view batches, int16_t acks);
     // Whole batches from `from`, up to max_bytes but at least one batch. max_bytes == 0: the offsets
     // only, no data (a Fetch whose byte budget is spent), yet an offset out of range is still an error.
+    // With file_slices, batches the log can send from its files come back as a slice instead of data.
     [[nodiscard]] result<fetch_outcome> read(const std::string& topic, partition_id p, offset from,
-                                             size_t max_bytes);
+                                             size_t max_bytes, bool file_slices = false);
     // latest_timestamp: the high watermark; earliest(_local)_timestamp: the log start; max_timestamp:
     // the first record with the largest timestamp; ts >= 0: the first record with timestamp >= ts.
     // Other negative values are INVALID_REQUEST.

@@ -29,6 +29,9 @@ public:
     [[nodiscard]] virtual result<void> sync() = 0;
     [[nodiscard]] virtual result<void> truncate(uint64_t size) = 0;
     [[nodiscard]] virtual result<uint64_t> size() = 0;
+    // The OS file descriptor, for zero-copy sends (sendfile); -1 for files that have none (in-memory and
+    // fault-injecting ones), whose users then read instead.
+    [[nodiscard]] virtual int native_handle() const { return -1; }
 };
 
 enum class open_mode {

@@ -66,6 +66,8 @@ public:
         return static_cast<uint64_t>(st.st_size);
     }
 
+    int native_handle() const override { return fd_; }
+
 private:
     int fd_;
     std::string path_;

@@ -231,6 +231,22 @@ result<read_result> log::read(offset from, size_t max_bytes, std::optional<offse
     return out;
 }
 
+result<std::optional<file_slice>> log::read_slice(offset from, size_t max_bytes, std::optional<offset> upto) {
+    if (from < start_ || from > next_)
+        return make_error(errc::offset_out_of_range, "{}: offset {} not in [{}, {}]", dir_, from, start_, next_);
+    if (active().log_file()->native_handle() < 0) return std::optional<file_slice>{};
+    const offset limit = upto ? std::min(*upto, next_) : next_;
+    file_slice out;
+    for (size_t i = segment_index_for(from); i < segments_.size(); ++i) {
+        EDDY_TRY_ASSIGN(out, segments_[i]->read_slice(std::max(from, segments_[i]->base()), max_bytes, limit));
+        // Bytes whose CRCs this process has not checked yet go through read(), which checks them.
+        if (cfg_.verify_crc_on_read && out.pos + out.size > segments_[i]->verified_bytes())
+            return std::optional<file_slice>{};
+        if (out.size > 0 || segments_[i]->next_offset() >= limit) break;
+    }
+    return std::optional<file_slice>{std::move(out)};
+}
+
 result<std::optional<offset>> log::offset_for_timestamp(timestamp_ms t) {
     for (auto& s : segments_) {
         if (s->max_timestamp() < t.value()) continue;

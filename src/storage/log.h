@@ -71,6 +71,12 @@ public:
     // log end; pass flushed_offset() to serve durable data only). errc::offset_out_of_range when from is
     // outside [log_start_offset, log_end_offset]; from == log end gives an empty result.
     [[nodiscard]] result<read_result> read(offset from, size_t max_bytes, std::optional<offset> upto = {});
+    // read()'s batches as a stretch of a segment file, for sending without reading them (sendfile): only
+    // headers are read. nullopt when that cannot serve them (the file has no OS handle, or the log checks
+    // CRCs on read and some of those bytes were not checked in this process yet): call read() then, which
+    // checks them, so the next read_slice there succeeds. A slice of size 0 when there is nothing to read.
+    [[nodiscard]] result<std::optional<file_slice>> read_slice(offset from, size_t max_bytes,
+                                                               std::optional<offset> upto = {});
     // First offset whose record timestamp >= t (never below log start); nullopt when there is none.
     [[nodiscard]] result<std::optional<offset>> offset_for_timestamp(timestamp_ms t);
     // The largest batch maxTimestamp in the log (ListOffsets MAX_TIMESTAMP); -1 when it holds no batch.

@@ -38,7 +38,10 @@ struct log_config {
     uint64_t max_message_bytes = 1048588;                 // largest batch accepted (Kafka's default)
     uint64_t index_interval_bytes = 4096;                 // bytes between sparse offset index entries
     flush_policy flush;
-    bool verify_crc_on_read = true;  // re-check each served batch's CRC, so disk corruption is never served
+    // Check each batch's CRC before this process first serves it (appended batches were checked on append,
+    // recovery checks the active segment), so disk corruption is not served; checked bytes are then sent
+    // from the file without reading them (log::read_slice). false: never re-check.
+    bool verify_crc_on_read = true;
 
     // Errors with errc::invalid_config naming the first bad field.
     [[nodiscard]] result<void> validate() const;

@@ -1,6 +1,7 @@
 #include "storage/segment.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 
 #include "base/assert.h"
@@ -164,6 +165,7 @@ void segment::rebuild_from(const std::vector<std::pair<uint64_t, batch_header>>&
         size_ = pos + h.size_bytes();
         next_ = h.last() + 1;
     }
+    verified_ = size_;  // every batch passed scan_batches' validation
 }
 
 result<void> segment::rewrite_index_files() {
@@ -330,6 +332,7 @@ result<void> segment::append(bytes_view data, std::span<const batch_header> head
     }
     size_ = pos + data.size();
     next_ = headers.back().last() + 1;
+    if (verified_ == pos) verified_ = size_;  // the log validated the batches before appending them
     return {};
 }
 
@@ -380,6 +383,66 @@ result<bytes> segment::read(offset from, size_t max_bytes, offset limit, std::ve
     return take_batches(std::move(buf), pos, limit, infos);
 }
 
+namespace {
+
+// Batch headers read ahead in one read, so a walk over small batches does not cost a read each.
+class header_reader {
+public:
+    static constexpr size_t window = 4096;
+    explicit header_reader(io::file& f) : f_(f) {}
+
+    // The header of the batch at pos (the caller checked pos + header size <= file size).
+    result<batch_header> at(uint64_t pos, uint64_t file_size) {
+        if (pos < start_ || pos + batch_header_size > start_ + len_) {
+            len_ = static_cast<size_t>(std::min<uint64_t>(window, file_size - pos));
+            EDDY_TRY_ASSIGN(size_t got, f_.read_at(pos, mutable_bytes_view(buf_.data(), len_)));
+            if (got < batch_header_size) return make_error(errc::corrupt_log, "short read at {}", pos);
+            len_ = got;
+            start_ = pos;
+        }
+        return parse_header(bytes_view(buf_.data() + (pos - start_), batch_header_size));
+    }
+
+private:
+    io::file& f_;
+    std::array<uint8_t, window> buf_;
+    uint64_t start_ = 0;
+    size_t len_ = 0;
+};
+
+}  // namespace
+
+result<file_slice> segment::read_slice(offset from, size_t max_bytes, offset limit) {
+    file_slice out;
+    out.file = log_;
+    if (from >= next_ || size_ == 0) return out;
+    header_reader headers(*log_);
+    uint64_t pos = lookup_position(offsets_, from < base_ ? 0 : rel(from, base_));
+    auto next_header = [&](uint64_t at) -> result<batch_header> {
+        if (at + batch_header_size > size_) return make_error(errc::corrupt_log, "{}: no header at {}", path(".log"), at);
+        auto h = headers.at(at, size_);
+        if (!h || at + h->size_bytes() > size_)
+            return make_error(errc::corrupt_log, "{}: bad header at {}", path(".log"), at);
+        return h;
+    };
+    batch_header h;
+    for (;;) {  // to the batch holding `from` (or the first after it)
+        if (pos >= size_) return out;
+        EDDY_TRY_ASSIGN(h, next_header(pos));
+        if (h.last() >= from) break;
+        pos += h.size_bytes();
+    }
+    out.pos = pos;
+    while (h.last() < limit && (out.size == 0 || out.size + h.size_bytes() <= max_bytes)) {
+        out.size += h.size_bytes();
+        out.batch_sizes.push_back(static_cast<uint32_t>(h.size_bytes()));
+        out.records += static_cast<uint64_t>(std::max(h.records_count, 0));
+        if (pos + out.size >= size_) break;
+        EDDY_TRY_ASSIGN(h, next_header(pos + out.size));
+    }
+    return out;
+}
+
 result<bytes> segment::take_batches(bytes buf, uint64_t pos, offset limit, std::vector<batch_info>* infos) {
     size_t off = 0;
     const size_t first_info = infos ? infos->size() : 0;
@@ -393,6 +456,7 @@ result<bytes> segment::take_batches(bytes buf, uint64_t pos, offset limit, std::
         if (infos) infos->push_back({bh->base(), bh->last(), -1});
         off += bh->size_bytes();
     }
+    if (cfg_.verify_crc_on_read && pos <= verified_) verified_ = std::max<uint64_t>(verified_, pos + off);
     buf.resize(off);
     if (infos) EDDY_TRY(fill_append_times(*infos, first_info));
     return buf;

@@ -40,6 +40,15 @@ struct batch_info {
     int64_t append_time = -1;  // broker wall-clock ms at append; -1 when unknown
 };
 
+// Whole batches lying in a segment file, to be sent from there without being read (sendfile).
+struct file_slice {
+    std::shared_ptr<io::file> file;     // keeps the file open: a segment deleted meanwhile stays readable
+    uint64_t pos = 0;                   // where the first batch starts
+    uint64_t size = 0;                  // bytes, the batches back to back
+    std::vector<uint32_t> batch_sizes;  // each batch's size, in order
+    uint64_t records = 0;               // records in them (from the headers)
+};
+
 class segment {
 public:
     // Creates the three files (empty). Fails with EEXIST when the log file exists. A suffix (compaction's
@@ -58,6 +67,8 @@ public:
     [[nodiscard]] offset next_offset() const { return next_; }
     [[nodiscard]] bool empty() const { return size_ == 0; }
     [[nodiscard]] uint64_t size_bytes() const { return size_; }
+    // Bytes from the start of the .log whose batches' CRCs were checked in this process (see verified_).
+    [[nodiscard]] uint64_t verified_bytes() const { return verified_; }
     // Largest maxTimestamp of any batch; -1 when empty.
     [[nodiscard]] int64_t max_timestamp() const { return max_ts_; }
     // Append time and maxTimestamp of the first batch (nullopt when empty or unknown).
@@ -84,6 +95,9 @@ public:
     // Whole batches starting with the first whose last offset >= from, at most max_bytes in total but
     // always at least one batch; only batches whose last offset < limit. Empty when none.
     [[nodiscard]] result<bytes> read(offset from, size_t max_bytes, offset limit, std::vector<batch_info>* infos);
+    // Where read() would take its batches from, without reading them: only their headers are read.
+    // size 0 when there are none.
+    [[nodiscard]] result<file_slice> read_slice(offset from, size_t max_bytes, offset limit);
     // The first offset at or after `from` whose record timestamp >= t, looking only in this segment.
     [[nodiscard]] result<std::optional<offset>> offset_for_timestamp(int64_t t);
     // Reads the batch that starts at position pos (for compaction and tests).
@@ -141,6 +155,9 @@ private:
     std::shared_ptr<io::file> index_file_;
     std::shared_ptr<io::file> time_file_;
     uint64_t size_ = 0;
+    // [0, verified_) of the .log is known to pass CRC checks in this process: scanned on open, appended
+    // (validated first), or re-checked by a read. read_slice's callers serve only that without reading.
+    uint64_t verified_ = 0;
     uint64_t last_indexed_pos_ = 0;
     std::vector<offset_index_entry> offsets_;
     // In memory only until seal(): one entry per batch.

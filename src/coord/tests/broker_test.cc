@@ -1,10 +1,12 @@
 // The broker core over the fault-injecting (in-memory) file system and a manual clock, on 1 and 2
 // shards: produce/read/list offsets, persistence of the catalog and data across a restart, auto-creation,
-// idempotent dedup, LogAppendTime, size limits, deletes, partition stats, and a cross-shard long poll.
+// idempotent dedup, LogAppendTime, size limits, deletes, partition stats, a cross-shard long poll, and
+// which acks wait for the fsync.
 #include "coord/broker.h"
 
 #include <chrono>
 #include <memory>
+#include <thread>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -316,6 +318,27 @@ TEST_P(broker_test, metrics_count_appends_reads_and_fsyncs_and_a_deleted_topic_l
     ASSERT_TRUE(create("m", 1));
     EXPECT_EQ(value(p("eddy_partition_appended_records_total", 0)), 0.0) << "a new topic starts from zero";
     stop();
+}
+
+TEST_P(broker_test, acks_1_is_answered_once_appended_and_its_fsync_follows_unawaited) {
+    // Under the default `always` policy acks=all waits for the fsync, acks=1 does not: with every fsync of
+    // the topic failing, the acks=1 produce still succeeds (the failure then stops the log, and the acks=all
+    // produce after it fails).
+    ASSERT_TRUE(create("fails", 1));
+    fs_.fail_syncs_where([](const std::string& path) { return path.find("/fails/") != std::string::npos; });
+    ASSERT_TRUE(produce("fails", 0, batch_of({"a"}), 1));
+    auto durable = produce("fails", 0, batch_of({"b"}), -1);
+    ASSERT_FALSE(durable);
+    fs_.clear_faults();
+
+    // Without faults the fsync covering an acks=1 batch runs by itself, soon.
+    ASSERT_TRUE(create("later", 1));
+    ASSERT_TRUE(produce("later", 0, batch_of({"a", "b"}), 1));
+    const std::string path =
+        storage::partition_directory("/data", "later", partition_id{0}) + "/" + storage::segment_file_name(offset{0}, ".log");
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (fs_.unsynced_tail(path) > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    EXPECT_EQ(fs_.unsynced_tail(path), 0u) << "the acks=1 batch was never fsynced";
 }
 
 INSTANTIATE_TEST_SUITE_P(smp, broker_test, runtime::testing::smp_values());

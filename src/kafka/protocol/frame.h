@@ -23,21 +23,36 @@ struct frame {
 // size above max_frame_size is errc::malformed / errc::frame_too_large: the stream cannot be resynced.
 [[nodiscard]] result<std::optional<frame>> split_frame(bytes_view in, size_t max_frame_size = default_max_frame_size);
 
-// Accumulates stream bytes and yields complete frame payloads in order.
+// Accumulates stream bytes and yields complete frame payloads in order, each in a buffer of its own.
+// Reading into it (prepare/commit) copies nothing for large frames: once a frame's size is known and it is
+// at least direct_min bytes (up to direct_max, so a bare size prefix cannot reserve much), the rest of the
+// frame is read straight into the buffer that next() then hands over. Smaller frames are copied out of the
+// shared read buffer, several per read.
 class frame_splitter {
 public:
+    static constexpr size_t read_chunk = 64 * 1024;
+    static constexpr size_t direct_min = 16 * 1024;
+    static constexpr size_t direct_max = 8 * 1024 * 1024;
+
     explicit frame_splitter(size_t max_frame_size = default_max_frame_size) : max_frame_size_(max_frame_size) {}
 
+    // Where the next read should put its bytes (never empty); then commit(n) with the count read.
+    [[nodiscard]] mutable_bytes_view prepare();
+    void commit(size_t n);
+    // prepare + copy + commit, for callers that already hold the bytes.
     void append(bytes_view data);
-    // The next complete payload, or nullopt until more bytes arrive. The view stays valid until the next
-    // append() or next(). After an error the splitter stays failed.
-    [[nodiscard]] result<std::optional<bytes_view>> next();
+    // The next complete payload, or nullopt until more bytes arrive. After an error the splitter stays
+    // failed.
+    [[nodiscard]] result<std::optional<byte_buffer>> next();
     // Bytes buffered but not yet returned as frames.
-    [[nodiscard]] size_t buffered() const { return buf_.size() - start_; }
+    [[nodiscard]] size_t buffered() const { return (end_ - start_) + (direct_ ? filled_ : 0); }
 
 private:
-    bytes buf_;
-    size_t start_ = 0;  // invariant: start_ <= buf_.size(); bytes before start_ were returned already
+    byte_buffer buf_;
+    size_t start_ = 0;  // [start_, end_) of buf_ is received and not yet returned
+    size_t end_ = 0;
+    std::optional<byte_buffer> direct_;  // the frame being read in place; filled_ of its bytes are in
+    size_t filled_ = 0;
     size_t max_frame_size_;
     std::optional<error> error_;
 };

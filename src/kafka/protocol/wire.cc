@@ -165,6 +165,13 @@ void writer::write_bytes(const std::optional<bytes>& b, bool flexible, bool null
 }
 
 void writer::write_records(const records_view& r, bool flexible) {
+    if (r.file) {
+        if (pieces_ == nullptr) return fail(error{make_error_code(errc::malformed), "file records without borrowing"});
+        write_length(static_cast<size_t>(r.file->size), flexible, true, "bytes");
+        pieces_->push_back(borrowed_piece{out_.size(), {}, r.file});
+        borrowed_ += static_cast<size_t>(r.file->size);
+        return;
+    }
     if (r && pieces_ != nullptr && r->size() >= borrow_min_) {
         write_length(r->size(), flexible, true, "bytes");
         pieces_->push_back(borrowed_piece{out_.size(), *r});

@@ -25,9 +25,26 @@ namespace eddy::kafka::protocol {
 
 using uuid = std::array<uint8_t, 16>;
 
+// Records bytes that stay in a file until the response is written (a Fetch served with sendfile): `size`
+// bytes at `pos` of the open file descriptor `fd`, which the sender keeps open.
+struct file_records {
+    int fd = -1;
+    uint64_t pos = 0;
+    uint64_t size = 0;
+    bool operator==(const file_records&) const = default;
+};
+
 // RecordBatch bytes, kept opaque and borrowed: a decoded records field points into the frame it was
-// decoded from, so that frame must outlive the message. std::nullopt is the wire null.
-using records_view = std::optional<bytes_view>;
+// decoded from, so that frame must outlive the message. std::nullopt is the wire null. An encoded one
+// may instead name a file stretch (`file`, with the optional engaged and empty), which the writer
+// always borrows (writer::borrow_records); only the connection reads it, when it sends the frame.
+struct records_view : std::optional<bytes_view> {
+    using std::optional<bytes_view>::optional;
+    using std::optional<bytes_view>::operator=;
+    std::optional<file_records> file;
+    // Bytes on the wire (0 for null).
+    [[nodiscard]] uint64_t wire_size() const { return file ? file->size : has_value() ? (*this)->size() : 0; }
+};
 
 class reader {
 public:
@@ -87,6 +104,8 @@ private:
 struct borrowed_piece {
     size_t at = 0;
     bytes_view data;
+    std::optional<file_records> file;  // instead of data: bytes of a file (records_view::file)
+    [[nodiscard]] uint64_t size() const { return file ? file->size : data.size(); }
 };
 
 // Appends encodings to a buffer. Encoding cannot fail on the wire level, but a value can be
@@ -99,6 +118,7 @@ public:
     // From now on a records field of at least min_size bytes is not copied: write_records writes its
     // length and adds a piece to `pieces`, so a large Fetch response can be sent with scatter/gather
     // straight from the buffers its records were read into. REQUIRES: those bytes outlive the send.
+    // Records naming a file are always borrowed; without borrowing they cannot be encoded (an error).
     void borrow_records(std::vector<borrowed_piece>* pieces, size_t min_size) {
         pieces_ = pieces;
         borrow_min_ = min_size;

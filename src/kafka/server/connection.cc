@@ -1,7 +1,11 @@
 #include "kafka/server/connection.h"
 
-#include <array>
+#include <sys/sendfile.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <vector>
 
 #include <boost/asio/co_spawn.hpp>
@@ -23,19 +27,7 @@ namespace eddy::kafka::server {
 namespace {
 
 constexpr log::logger conn_log{"kafka"};
-constexpr size_t read_chunk = 64 * 1024;
 namespace asio = boost::asio;
-
-// The frame's bytes in order: head stretches with the borrowed pieces between them.
-void append_buffers(const protocol::scattered_frame& f, std::vector<asio::const_buffer>& out) {
-    size_t pos = 0;
-    for (const auto& p : f.pieces) {
-        if (p.at > pos) out.emplace_back(f.head.data() + pos, p.at - pos);
-        if (!p.data.empty()) out.emplace_back(p.data.data(), p.data.size());
-        pos = p.at;
-    }
-    if (pos < f.head.size()) out.emplace_back(f.head.data() + pos, f.head.size() - pos);
-}
 
 }  // namespace
 
@@ -93,12 +85,13 @@ asio::awaitable<void> connection::run() {
 }
 
 asio::awaitable<void> connection::read_loop() {
-    std::array<uint8_t, read_chunk> buf;
     while (!closed_) {
         boost::system::error_code ec;
-        size_t n = co_await socket_.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+        auto room = splitter_.prepare();  // large frames are read straight into their own buffer
+        size_t n = co_await socket_.async_read_some(asio::buffer(room.data(), room.size()),
+                                                    asio::redirect_error(asio::use_awaitable, ec));
         if (ec || n == 0) co_return;  // EOF, reset, or close()
-        splitter_.append(bytes_view(buf.data(), n));
+        splitter_.commit(n);
         for (;;) {
             auto next = splitter_.next();
             if (!next) {
@@ -108,8 +101,7 @@ asio::awaitable<void> connection::read_loop() {
                 co_return;
             }
             if (!*next) break;
-            bytes frame(next->value().begin(), next->value().end());
-            if (!co_await dispatch(std::move(frame))) {
+            if (!co_await dispatch(std::move(**next))) {
                 close();
                 co_return;
             }
@@ -122,13 +114,13 @@ asio::awaitable<void> connection::read_loop() {
 
 void connection::push_ready(std::optional<bytes> frame) {
     auto s = std::make_shared<slot>();
-    if (frame) s->frame.emplace(response_frame{protocol::scattered_frame{std::move(*frame), {}}, {}});
+    if (frame) s->frame.emplace(response_frame{protocol::scattered_frame{std::move(*frame), {}}, {}, {}});
     s->done = true;
     queue_.push_back(std::move(s));
     writer_wake_.notify();
 }
 
-asio::awaitable<bool> connection::dispatch(bytes frame) {
+asio::awaitable<bool> connection::dispatch(byte_buffer frame) {
     const auto t0 = std::chrono::steady_clock::now();
     protocol::reader in{bytes_view(frame)};
     auto hdr = protocol::decode_request_header(in);
@@ -160,11 +152,12 @@ asio::awaitable<bool> connection::dispatch(bytes frame) {
     auto ex = co_await asio::this_coro::executor;
     auto released = std::make_shared<runtime::wakeup>(ex);
     auto ctx = std::make_shared<request_context>(server_, h, [released] { released->notify(); }, client_host_);
-    size_t body_at = in.position();
-    auto run = [self = shared_from_this(), s, ctx, entry, body_at, t0, frame = std::move(frame),
+    const size_t body_at = in.position();
+    ctx->own_frame(std::move(frame));  // the views into it stay valid: its bytes do not move
+    auto run = [self = shared_from_this(), s, ctx, entry, body_at, t0,
                 hold = std::make_shared<runtime::gate::holder>(std::move(*holder))]() -> asio::awaitable<void> {
         try {
-            auto r = co_await entry->invoke(*ctx, bytes_view(frame).subspan(body_at));
+            auto r = co_await entry->invoke(*ctx, ctx->frame().subspan(body_at));
             if (r) {
                 s->frame = std::move(*r);
                 self->probe_.request_done(entry->api_key, entry->name, std::chrono::steady_clock::now() - t0,
@@ -189,29 +182,84 @@ asio::awaitable<bool> connection::dispatch(bytes frame) {
     co_return !closed_;
 }
 
+asio::awaitable<bool> connection::write_buffers(std::vector<asio::const_buffer>& buffers) {
+    if (buffers.empty()) co_return true;
+    boost::system::error_code ec;
+    co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+    buffers.clear();
+    co_return !ec;
+}
+
+asio::awaitable<bool> connection::send_file(const protocol::file_records& f) {
+    boost::system::error_code ec;
+    socket_.native_non_blocking(true, ec);
+    if (ec) co_return false;
+    uint64_t pos = f.pos;
+    uint64_t left = f.size;
+    while (left > 0) {
+        auto off = static_cast<off_t>(pos);
+        ssize_t n = ::sendfile(socket_.native_handle(), f.fd, &off, static_cast<size_t>(std::min<uint64_t>(left, 1u << 30)));
+        if (n > 0) {
+            pos += static_cast<uint64_t>(n);
+            left -= static_cast<uint64_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            co_await socket_.async_wait(asio::ip::tcp::socket::wait_write, asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) co_return false;
+            continue;
+        }
+        // The file ended early or failed: the frame cannot be completed, so the connection must close.
+        if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) co_return false;
+        probe_.connection_error();
+        conn_log.warn("connection {}: sending {} bytes of a segment file at {}: {}; closing", peer_, left, pos,
+                      n == 0 ? std::string("file ends early") : std::string(std::strerror(errno)));
+        co_return false;
+    }
+    co_return true;
+}
+
+asio::awaitable<bool> connection::send_frames(const std::vector<std::shared_ptr<slot>>& slots) {
+    // Head stretches and in-memory pieces go out in one gathering write; a piece naming a file ends the
+    // gathering and is sent with sendfile.
+    std::vector<asio::const_buffer> buffers;
+    for (const auto& s : slots) {
+        if (!s->frame) continue;
+        const auto& f = s->frame->frame;
+        size_t pos = 0;
+        for (const auto& p : f.pieces) {
+            if (p.at > pos) buffers.emplace_back(f.head.data() + pos, p.at - pos);
+            pos = p.at;
+            if (p.file) {
+                if (!co_await write_buffers(buffers) || !co_await send_file(*p.file)) co_return false;
+            } else if (!p.data.empty()) {
+                buffers.emplace_back(p.data.data(), p.data.size());
+            }
+        }
+        if (pos < f.head.size()) buffers.emplace_back(f.head.data() + pos, f.head.size() - pos);
+    }
+    co_return co_await write_buffers(buffers);
+}
+
 asio::awaitable<void> connection::write_loop() {
     auto self = shared_from_this();
-    std::vector<std::shared_ptr<slot>> sending;  // owns the bytes `buffers` points into until written
-    std::vector<asio::const_buffer> buffers;
+    std::vector<std::shared_ptr<slot>> sending;  // owns the bytes the frames point into until written
     while (!closed_) {
         while (!queue_.empty() && queue_.front()->done) {
             sending.push_back(std::move(queue_.front()));
             queue_.pop_front();
-            if (sending.back()->frame) append_buffers(sending.back()->frame->frame, buffers);
         }
-        if (!sending.empty()) reader_wake_.notify();
-        if (!buffers.empty()) {
-            boost::system::error_code ec;
-            co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
-            buffers.clear();
+        if (!sending.empty()) {
+            reader_wake_.notify();
+            bool ok = co_await send_frames(sending);
             sending.clear();
-            if (ec) {
+            if (!ok) {
                 close();
                 break;
             }
             continue;  // more responses may have become ready meanwhile
         }
-        sending.clear();
         if (reader_done_ && queue_.empty()) break;
         if (!closed_) co_await writer_wake_.wait();
     }

@@ -3,7 +3,9 @@
 // request order (a per-connection queue of slots, each filled when its handler finishes), so pipelined
 // and long-polling requests can overlap while clients still see answers in the order they asked. All
 // responses ready at the head of the queue leave in one gathering write, large records fields straight
-// from the buffers they were read into (response_frame).
+// from the buffers they were read into (response_frame), and records still in a segment file with
+// sendfile(2) (a Fetch: no copy through user space). Large request frames are read straight into their
+// own buffers (frame_splitter), which Produce appends from in place.
 //
 // Closing rules (Kafka's): an undecodable frame or header, a frame above the size limit, an api key or
 // version we do not serve (except ApiVersions, answered with the KIP-511 fallback) closes the connection.
@@ -15,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -66,8 +69,12 @@ private:
 
     boost::asio::awaitable<void> read_loop();
     boost::asio::awaitable<void> write_loop();
+    // Writes the frames of these slots in order; false on a socket error (the connection must close).
+    boost::asio::awaitable<bool> send_frames(const std::vector<std::shared_ptr<slot>>& slots);
+    boost::asio::awaitable<bool> write_buffers(std::vector<boost::asio::const_buffer>& buffers);
+    boost::asio::awaitable<bool> send_file(const protocol::file_records& f);
     // Starts one request. Returns false when the connection must close.
-    boost::asio::awaitable<bool> dispatch(bytes frame);
+    boost::asio::awaitable<bool> dispatch(byte_buffer frame);
     void push_ready(std::optional<bytes> frame);
 
     boost::asio::ip::tcp::socket socket_;

@@ -74,6 +74,18 @@ public:
     void release() {
         if (on_release_) std::exchange(on_release_, nullptr)();
     }
+    // The request frame (header and body), owned by the context so handlers may borrow from it for as
+    // long as the request runs.
+    void own_frame(byte_buffer f) { frame_ = std::move(f); }
+    [[nodiscard]] bytes_view frame() const { return frame_; }
+    // The same bytes as `part`, which must lie inside frame(), for writing: Produce appends its batches in
+    // place (patching base offsets) instead of copying them. Empty when part is not inside the frame.
+    [[nodiscard]] mutable_bytes_view writable(bytes_view part) {
+        const auto at = reinterpret_cast<uintptr_t>(part.data());
+        const auto begin = reinterpret_cast<uintptr_t>(frame_.data());
+        if (part.empty() || at < begin || at - begin > frame_.size() - part.size()) return {};
+        return mutable_bytes_view(frame_).subspan(at - begin, part.size());
+    }
     // No response frame will be written (Produce with acks=0).
     void suppress_response() { suppress_ = true; }
     [[nodiscard]] bool response_suppressed() const { return suppress_; }
@@ -83,8 +95,12 @@ public:
         arena_.push_back(std::make_unique<bytes>(std::move(b)));
         return *arena_.back();
     }
+    // Keeps an object (an open segment file whose bytes a records field names) alive until the response
+    // has been written to the socket.
+    void keep_alive(std::shared_ptr<const void> owner) { owners_.push_back(std::move(owner)); }
     // Hands the kept buffers to the response frame that borrows them.
     [[nodiscard]] std::vector<std::unique_ptr<bytes>> take_kept() { return std::exchange(arena_, {}); }
+    [[nodiscard]] std::vector<std::shared_ptr<const void>> take_owners() { return std::exchange(owners_, {}); }
     // The error codes of the response (for eddy_kafka_request_errors_total), filled by invoke_handler.
     [[nodiscard]] error_tally& errors() { return errors_; }
 
@@ -94,15 +110,19 @@ private:
     std::function<void()> on_release_;
     std::string_view client_host_;
     bool suppress_ = false;
+    byte_buffer frame_;
     std::vector<std::unique_ptr<bytes>> arena_;
+    std::vector<std::shared_ptr<const void>> owners_;
     error_tally errors_;
 };
 
 // An encoded response as the connection writes it: `frame.head` with the borrowed pieces (large records
-// fields) spliced in, sent with one gathering write; `kept` owns the pieces' bytes until then.
+// fields) spliced in, sent with gathering writes (pieces naming a file with sendfile); `kept` and `owners`
+// keep the pieces' bytes until then.
 struct response_frame {
     protocol::scattered_frame frame;
     std::vector<std::unique_ptr<bytes>> kept;
+    std::vector<std::shared_ptr<const void>> owners;  // files whose bytes pieces name (sent with sendfile)
 };
 
 // Records fields at least this large are sent from the buffers they were read into, not copied.
@@ -133,7 +153,7 @@ boost::asio::awaitable<result<std::optional<response_frame>>> invoke_handler(req
                                                            min_borrowed_records);
     if (!frame) co_return unexpected(std::move(frame).error());
     std::optional<response_frame> out;
-    out.emplace(response_frame{std::move(*frame), ctx.take_kept()});
+    out.emplace(response_frame{std::move(*frame), ctx.take_kept(), ctx.take_owners()});
     co_return std::move(out);
 }
 

@@ -1,10 +1,15 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+
 #include "io/clock.h"
 #include "io/fault_filesystem.h"
 #include "io/memory_filesystem.h"
 #include "storage/errc.h"
 #include "storage/log.h"
+#include "storage/partition_probe.h"
 #include "storage/tests/test_util.h"
 
 namespace eddy::storage {
@@ -328,6 +333,114 @@ TEST_F(log_test, flush_policies_and_flushed_offset) {
     EXPECT_TRUE(l->flush_due());
     // Reads can be limited to durable data.
     EXPECT_EQ(decode(l->read(offset{0}, 1 << 20, l->flushed_offset())->data).size(), 2u);
+}
+
+// Slices (log::read_slice) on the real file system: the bytes they name are exactly what read() returns.
+class read_slice_test : public ::testing::Test {
+protected:
+    void SetUp() override {
+        root_ = std::filesystem::temp_directory_path() /
+                ("eddy-slice-test-" + std::to_string(::getpid()) + "-" +
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        std::filesystem::remove_all(root_);
+        dir_ = partition_directory(root_.string(), "orders", partition_id{0});
+    }
+    void TearDown() override { std::filesystem::remove_all(root_); }
+    std::unique_ptr<log> open(log_config cfg) {
+        auto l = log::open(*fs_, clock_, dir_, cfg);
+        EXPECT_TRUE(l) << l.error().message();
+        return l ? std::move(*l) : nullptr;
+    }
+    static bytes slice_bytes(const file_slice& s) {
+        bytes out(s.size);
+        auto n = s.file->read_at(s.pos, out);
+        EXPECT_TRUE(n && *n == s.size);
+        return out;
+    }
+
+    std::unique_ptr<io::filesystem> fs_ = io::make_posix_filesystem();
+    io::manual_clock clock_;
+    std::filesystem::path root_;
+    std::string dir_;
+};
+
+TEST_F(read_slice_test, slices_name_exactly_the_batches_read_returns) {
+    log_config cfg;
+    cfg.index_interval_bytes = 128;
+    cfg.segment_bytes = 8 * 1024;  // several segments
+    auto l = open(cfg);
+    for (int i = 0; i < 40; ++i) {
+        std::string value(i % 5 == 0 ? 3000 : 10, static_cast<char>('a' + i % 26));
+        std::vector<record_input> rs{{"k", value, timestamp_ms{i}, {}}, {"k2", "x", timestamp_ms{i}, {}}};
+        ASSERT_TRUE(l->append(build_batch(rs)));
+    }
+    ASSERT_TRUE(l->truncate_prefix(offset{5}));
+    for (size_t budget : {size_t{1}, size_t{200}, size_t{5000}, size_t{1} << 20}) {
+        for (int64_t o = 5; o <= 80; ++o) {
+            for (std::optional<offset> upto : {std::optional<offset>{}, std::optional<offset>{offset{41}}}) {
+                auto r = l->read(offset{o}, budget, upto);
+                auto s = l->read_slice(offset{o}, budget, upto);
+                ASSERT_TRUE(r && s) << o;
+                ASSERT_TRUE(s->has_value()) << "appended bytes were checked on append";
+                const auto& slice = **s;
+                EXPECT_EQ(slice_bytes(slice), r->data) << o << " budget " << budget;
+                EXPECT_EQ(slice.batch_sizes.size(), r->batches.size());
+                uint64_t sum = 0;
+                for (uint32_t b : slice.batch_sizes) sum += b;
+                EXPECT_EQ(sum, slice.size);
+                EXPECT_EQ(slice.records, count_records(r->data));
+            }
+        }
+    }
+    EXPECT_EQ(l->read_slice(offset{81}, 100).error().code, errc::offset_out_of_range);
+    EXPECT_EQ(l->read_slice(offset{4}, 100).error().code, errc::offset_out_of_range);
+    ASSERT_TRUE(l->close());
+}
+
+TEST_F(read_slice_test, bytes_not_checked_since_open_are_read_first) {
+    log_config cfg;
+    cfg.segment_bytes = 4 * 1024;
+    {
+        auto l = open(cfg);
+        for (int i = 0; i < 20; ++i) ASSERT_TRUE(l->append(make_batch(3, std::string(300, 'v'))));
+        ASSERT_TRUE(l->close());
+    }
+    auto l = open(cfg);
+    ASSERT_GT(l->segment_count(), 2u);
+    // A closed segment was only spot-checked on open: no slice until a read has checked its CRCs.
+    auto before = l->read_slice(offset{0}, 1 << 20);
+    ASSERT_TRUE(before);
+    EXPECT_FALSE(before->has_value());
+    auto r = l->read(offset{0}, 1 << 20);
+    ASSERT_TRUE(r);
+    auto after = l->read_slice(offset{0}, 1 << 20);
+    ASSERT_TRUE(after && after->has_value());
+    EXPECT_EQ(slice_bytes(**after), r->data);
+    // The active segment was scanned whole by recovery.
+    const offset last = offset{l->log_end_offset().value() - 1};
+    auto tail = l->read_slice(last, 1 << 20);
+    ASSERT_TRUE(tail && tail->has_value());
+    EXPECT_EQ(slice_bytes(**tail), l->read(last, 1 << 20)->data);
+    // Nothing to read yet: an empty slice.
+    auto end = l->read_slice(l->log_end_offset(), 1 << 20);
+    ASSERT_TRUE(end && end->has_value());
+    EXPECT_EQ((*end)->size, 0u);
+    ASSERT_TRUE(l->close());
+
+    cfg.verify_crc_on_read = false;  // never re-checked: slices at once
+    auto unchecked = open(cfg);
+    auto s = unchecked->read_slice(offset{0}, 1 << 20);
+    ASSERT_TRUE(s && s->has_value());
+    EXPECT_GT((*s)->size, 0u);
+    ASSERT_TRUE(unchecked->close());
+}
+
+TEST_F(log_test, files_without_an_os_handle_have_no_slices) {
+    auto l = open();
+    ASSERT_TRUE(l->append(make_batch(2)));
+    auto s = l->read_slice(offset{0}, 1 << 20);
+    ASSERT_TRUE(s);
+    EXPECT_FALSE(s->has_value());
 }
 
 TEST(discover_partitions, finds_topic_partition_directories) {

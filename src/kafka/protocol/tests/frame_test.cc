@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "kafka/protocol/errc.h"
 
 namespace eddy::kafka::protocol {
@@ -50,6 +53,56 @@ TEST(frame, splitter_yields_frames_across_appends) {
         }
     }
     EXPECT_EQ(got, (std::vector<std::string>{"x", "", "abc"}));
+    EXPECT_EQ(s.buffered(), 0u);
+}
+
+// A frame's bytes: size prefix, then n bytes counting up from `seed`.
+bytes numbered_frame(size_t n, uint8_t seed) {
+    bytes out;
+    append_be<int32_t>(out, static_cast<int32_t>(n));
+    for (size_t i = 0; i < n; ++i) out.push_back(static_cast<uint8_t>(seed + i));
+    return out;
+}
+
+TEST(frame, large_frames_are_read_straight_into_their_own_buffer) {
+    frame_splitter s;
+    // A small frame, a large one (direct), one above the direct limit (accumulated), and a small one, in
+    // one stream fed through prepare/commit in uneven pieces.
+    const std::vector<size_t> sizes{10, 200 * 1024, frame_splitter::direct_max + 1, 3};
+    bytes stream;
+    for (size_t i = 0; i < sizes.size(); ++i) {
+        auto f = numbered_frame(sizes[i], static_cast<uint8_t>(i * 50));
+        stream.insert(stream.end(), f.begin(), f.end());
+    }
+    std::vector<byte_buffer> got;
+    size_t fed = 0;
+    size_t step = 1;
+    const uint8_t* direct_buffer = nullptr;
+    while (fed < stream.size()) {
+        auto room = s.prepare();
+        ASSERT_FALSE(room.empty());
+        size_t n = std::min({room.size(), stream.size() - fed, step});
+        std::memcpy(room.data(), stream.data() + fed, n);
+        s.commit(n);
+        fed += n;
+        step = step * 3 + 7;  // 1, 10, 37, ... bytes per read
+        if (got.size() == 1) direct_buffer = room.data();  // the last read before the large frame completes
+        for (;;) {
+            auto f = s.next();
+            ASSERT_TRUE(f);
+            if (!f->has_value()) break;
+            got.push_back(std::move(**f));
+        }
+    }
+    ASSERT_EQ(got.size(), sizes.size());
+    for (size_t i = 0; i < sizes.size(); ++i) {
+        auto want = numbered_frame(sizes[i], static_cast<uint8_t>(i * 50));
+        EXPECT_TRUE(std::equal(got[i].begin(), got[i].end(), want.begin() + 4, want.end())) << "frame " << i;
+    }
+    // The large frame was read into the buffer handed over, not copied out of the shared one.
+    ASSERT_NE(direct_buffer, nullptr);
+    EXPECT_GE(direct_buffer, got[1].data());
+    EXPECT_LE(direct_buffer, got[1].data() + got[1].size());
     EXPECT_EQ(s.buffered(), 0u);
 }
 

@@ -2,7 +2,9 @@
 // has no diverging epoch), sessionless (session_id is always 0, which KIP-227 allows). Each partition is
 // read on its owner shard, the owners in parallel (one hop per shard, coord::broker::read_many); whole
 // batches from the one holding fetch_offset, within the partition's and the request's byte limits in
-// request order, but at least one batch for the first partition with data (KIP-74). When less than
+// request order, but at least one batch for the first partition with data (KIP-74). Batches whose CRCs
+// this process has checked are sent from their segment file with sendfile (log::read_slice), others are
+// read (and checked) first. When less than
 // min_bytes is available the request long-polls until data arrives on any requested partition or
 // max_wait_ms passes. last_stable_offset = high watermark (no transactions), so read_committed consumers
 // see everything.
@@ -22,10 +24,21 @@ using protocol::fetch_response;
 
 struct fetch_pass {
     fetch_response resp;
-    std::vector<bytes> buffers;  // one per partition read with data
+    std::vector<bytes> buffers;                   // one per partition read into memory
+    std::vector<std::shared_ptr<io::file>> files;  // the segment files that records fields name
     size_t total = 0;
     bool any_error = false;
 };
+
+// The same for batches of known sizes (a file slice).
+size_t whole_batches_within(const std::vector<uint32_t>& sizes, size_t limit, bool at_least_one) {
+    size_t n = 0;
+    for (uint32_t b : sizes) {
+        if (n + b > limit && !(at_least_one && n == 0)) break;
+        n += b;
+    }
+    return n;
+}
 
 // The longest run of whole batches at the front of data within limit bytes; with at_least_one, the
 // first batch even when it alone is larger. data holds whole batches as the log stored them.
@@ -49,7 +62,8 @@ boost::asio::awaitable<fetch_pass> read_once(request_context& ctx, const protoco
         }
     }
     const size_t budget = static_cast<size_t>(std::max(1, req.max_bytes));
-    auto results = co_await ctx.broker().read_many(std::move(reads), budget);
+    // Batches a segment file can send come back as file slices: sent with sendfile, never read here.
+    auto results = co_await ctx.broker().read_many(std::move(reads), budget, true);
     // The request's budget across all owners, in request order.
     fetch_pass pass;
     size_t remaining = static_cast<size_t>(std::max(0, req.max_bytes));
@@ -72,6 +86,17 @@ boost::asio::awaitable<fetch_pass> read_once(request_context& ctx, const protoco
             pd.high_watermark = r->high_watermark.value();
             pd.last_stable_offset = r->high_watermark.value();
             pd.log_start_offset = r->log_start.value();
+            if (r->slice) {
+                const size_t n = whole_batches_within(r->slice->batch_sizes, remaining, pass.total == 0);
+                remaining -= std::min(remaining, n);
+                pass.total += n;
+                pd.records = bytes_view{};
+                if (n > 0) {
+                    pd.records.file = protocol::file_records{r->slice->file->native_handle(), r->slice->pos, n};
+                    pass.files.push_back(std::move(r->slice->file));
+                }
+                continue;
+            }
             r->data.resize(whole_batches_within(r->data, remaining, pass.total == 0));
             remaining -= std::min(remaining, r->data.size());
             pass.total += r->data.size();
@@ -81,9 +106,11 @@ boost::asio::awaitable<fetch_pass> read_once(request_context& ctx, const protoco
     }
     // Point the records at the buffers only now: the vector no longer grows.
     size_t b = 0;
+    size_t k = 0;
     for (auto& tr : pass.resp.responses) {
         for (auto& pd : tr.partitions) {
-            if (pd.error_code == kerr::none) pd.records = bytes_view(pass.buffers[b++]);
+            if (results[k] && !results[k]->slice) pd.records = bytes_view(pass.buffers[b++]);
+            ++k;
         }
     }
     co_return pass;
@@ -103,6 +130,7 @@ struct fetch_handler {
             bool enough = pass.total >= static_cast<size_t>(std::max(0, req.min_bytes)) && pass.total > 0;
             if (enough || pass.any_error || req.min_bytes <= 0 || std::chrono::steady_clock::now() >= deadline) {
                 for (auto& b : pass.buffers) ctx.keep(std::move(b));
+                for (auto& f : pass.files) ctx.keep_alive(std::move(f));
                 co_return std::move(pass.resp);
             }
             // Wake on appends past what is there now, not past the fetch offset (data below min_bytes

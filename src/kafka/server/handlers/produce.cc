@@ -1,6 +1,8 @@
 // Produce (key 0), v3-12 (RecordBatch v2 only; flexible from v9). Each partition's batches are appended on
-// the partition's owner shard; with acks != 0 and the default flush policy the answer waits for the
-// group-commit fsync. acks=0 gets no response at all. The appends of all partitions are started before the
+// the partition's owner shard, in place in the request frame (no copy); with acks=all and the default flush
+// policy the answer waits for the group-commit fsync, while acks=1 is answered once the batches are in the
+// log (their fsync starts at once, unawaited: Kafka's and Redpanda's meaning of acks=1). acks=0 gets no
+// response at all. The appends of all partitions are started before the
 // connection may take the next request, so pipelined produces append in request order. v10's tagged
 // leader hints go only with NOT_LEADER_OR_FOLLOWER, which a single node never answers; v11-12 change only
 // transactional produce, which is not supported.
@@ -36,9 +38,11 @@ struct produce_handler {
                 data->topic = t.name;
                 data->partition = partition_id{p.index};
                 data->acks = req.acks;
-                if (p.records) data->batches.assign(p.records->begin(), p.records->end());
+                // The batches are appended where they lie in the request frame, which outlives this
+                // handler and so every task it waits for.
+                if (p.records) data->borrowed = ctx.writable(*p.records);
                 tasks.push_back([broker, data]() -> boost::asio::awaitable<outcome> {
-                    if (data->batches.empty()) co_return make_error(coord::errc::invalid_record, "no records");
+                    if (data->borrowed.empty()) co_return make_error(coord::errc::invalid_record, "no records");
                     co_return co_await broker->produce(std::move(*data));
                 });
             }
