@@ -156,7 +156,10 @@ result<append_result> log::append(bytes_view batches) {
 
 result<append_result> log::append_in_place(mutable_bytes_view data) {
     if (failed_) return make_error(errc::log_failed, "{}", dir_);
-    std::vector<batch_header> headers;
+    // Taken out of headers_ (and put back at the end) rather than used in place, in case a waiter fired
+    // below appends again.
+    std::vector<batch_header> headers = std::move(headers_);
+    headers.clear();
     EDDY_TRY(check_batches(data, headers));
     offset o = next_;
     size_t pos = 0;
@@ -178,6 +181,7 @@ result<append_result> log::append_in_place(mutable_bytes_view data) {
     append_result out{next_, headers.back().last(), timestamp_ms{now}};
     next_ = headers.back().last() + 1;
     appended_bytes_ += data.size();
+    headers_ = std::move(headers);
     fire_waiters();
     return out;
 }

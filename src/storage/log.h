@@ -194,6 +194,8 @@ private:
     std::function<void()> background_flush_;
     waiter_id next_waiter_ = 1;
     std::map<waiter_id, std::pair<offset, std::function<void()>>> waiters_;
+    // The headers of the batches being appended, kept between appends so an append does not allocate.
+    std::vector<batch_header> headers_;
 };
 
 // <data_dir>/topics/<topic>/<partition>
