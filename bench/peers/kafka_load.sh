@@ -3,14 +3,14 @@
 # driven by build/bench/eddy_kafka_load, librdkafka's in-process mock broker (the client's ceiling on
 # this machine) and Redis Streams (XADD pipelined, AOF everysec and always). Loopback only, bounded.
 # Env: BENCH_RUNS (3), KAFKA_LOAD_RECORDS_100 (2000000), KAFKA_LOAD_RECORDS_1K (500000), EDDY_SMP (2),
-# EDDY_BUILD_DIR (build), EDDY_FLUSH_POLICIES ("always interval:100"), KAFKA_LOAD_CONSUMERS (1), REDIS_PIPELINES / REDIS_CLIENTS (see redis_streams.sh).
+# EDDY_BUILD_DIR (build), EDDY_FLUSH_POLICIES ("always interval:100"), KAFKA_LOAD_CONSUMERS (2: catch-up consume by two consumer instances, as a group scales reads), REDIS_PIPELINES / REDIS_CLIENTS (see redis_streams.sh).
 # Prints the load average before and after: quote runs from a quiet machine only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${BENCH_RUNS:-3}
 n_small=${KAFKA_LOAD_RECORDS_100:-2000000}
 n_large=${KAFKA_LOAD_RECORDS_1K:-500000}
-consumers=${KAFKA_LOAD_CONSUMERS:-1}
+consumers=${KAFKA_LOAD_CONSUMERS:-2}
 smp=${EDDY_SMP:-2}
 flushes=${EDDY_FLUSH_POLICIES:-always interval:100}
 build=${EDDY_BUILD_DIR:-build}

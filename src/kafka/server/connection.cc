@@ -56,6 +56,7 @@ connection::connection(asio::ip::tcp::socket socket, const server_context& serve
     peer_ = ec ? std::string("?") : fmt::format("{}:{}", ep.address().to_string(), ep.port());
     client_host_ = ec ? std::string() : "/" + ep.address().to_string();  // Kafka's form, for DescribeGroups
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    socket_.native_non_blocking(true, ec);  // for send_file's own sendfile calls (Asio's ops work either way)
 }
 
 void connection::close() {
@@ -192,8 +193,6 @@ asio::awaitable<bool> connection::write_buffers(std::vector<asio::const_buffer>&
 
 asio::awaitable<bool> connection::send_file(const protocol::file_records& f) {
     boost::system::error_code ec;
-    socket_.native_non_blocking(true, ec);
-    if (ec) co_return false;
     uint64_t pos = f.pos;
     uint64_t left = f.size;
     while (left > 0) {
