@@ -55,7 +55,10 @@ result<decoded_batches> decode_batches(bytes_view data, offset from, size_t budg
         EDDY_TRY_ASSIGN(auto records, storage::parse_records(batch));
         for (const auto& r : records) {
             offset at{h.base_offset + r.offset_delta};
-            if (at < from) continue;
+            // The records inside a compressed batch were not validated when it was produced. One whose
+            // offset lies outside its batch is not delivered: `next` would jump to it, and a consumer
+            // would skip the records of later batches up to that offset.
+            if (at < from || at < h.base() || at > h.last()) continue;
             consumed_record c{at, copy(r.key), copy(r.value)};
             bool first = take_one && out.empty();
             if (!first && d.bytes + c.size() > budget) {

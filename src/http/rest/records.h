@@ -38,7 +38,8 @@ struct decoded_batches {
 // Appends the records of `data` (whole RecordBatch v2 batches) at offsets >= from to `out`, until taking
 // the next one would pass `budget` bytes; with take_one, the first record is taken whatever its size, so
 // one large record cannot stall a consumer. Control batches are skipped. `next` moves past every batch
-// fully consumed, so gaps left by compaction do not stop a consumer either.
+// fully consumed, so gaps left by compaction do not stop a consumer either. Records whose offsets lie
+// outside their batch's [base, last] (possible only inside a compressed batch) are skipped.
 [[nodiscard]] result<decoded_batches> decode_batches(bytes_view data, offset from, size_t budget, bool take_one,
                                                      std::vector<consumed_record>& out);
 

@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "bytes/compression.h"
+#include "bytes/varint.h"
 #include "http/rest/base64.h"
 #include "http/rest/consumer_protocol.h"
 #include "http/rest/records.h"
@@ -138,19 +139,20 @@ TEST(rest_records, decode_starts_at_the_offset_and_stops_at_the_budget) {
     EXPECT_EQ(d->next, offset{0});
 }
 
-TEST(rest_records, compressed_and_control_batches) {
-    auto plain = batch(5, {{"a", "1"}, {"b", "2"}});
-    // Compress the records section as a producer would, and fix up the header.
-    auto h = storage::parse_header(plain);
-    ASSERT_TRUE(h);
-    auto records = bytes_view(plain).subspan(storage::batch_header_size);
-    auto z = compress(compression::zstd, records);
-    ASSERT_TRUE(z);
+// `plain` with its records section compressed with zstd, as a producer would send it.
+bytes zstd_batch(const bytes& plain) {
+    auto z = compress(compression::zstd, bytes_view(plain).subspan(storage::batch_header_size));
+    EXPECT_TRUE(z);
     bytes packed(plain.begin(), plain.begin() + storage::batch_header_size);
     packed.insert(packed.end(), z->begin(), z->end());
     store_be<int32_t>(packed.data() + 8, static_cast<int32_t>(packed.size() - storage::batch_log_overhead));
     store_be<int16_t>(packed.data() + 21, static_cast<int16_t>(compression::zstd));
     storage::update_crc(packed);
+    return packed;
+}
+
+TEST(rest_records, compressed_and_control_batches) {
+    auto packed = zstd_batch(batch(5, {{"a", "1"}, {"b", "2"}}));
     ASSERT_TRUE(storage::validate_batch(packed, storage::validation::producer));
 
     auto control = batch(7, {{"ctl", "x"}});
@@ -166,6 +168,50 @@ TEST(rest_records, compressed_and_control_batches) {
     EXPECT_EQ(out[0].key, "b");
     EXPECT_EQ(out[1].at, offset{8});
     EXPECT_EQ(d->next, offset{9});
+}
+
+// A record encoded by hand, with whatever offset delta: the records inside a compressed batch are not
+// validated when it is produced.
+bytes raw_record(int32_t offset_delta, std::string_view key, std::string_view value) {
+    bytes body{0};                    // attributes
+    varint::encode_varlong(body, 0);  // timestamp delta
+    varint::encode_varint(body, offset_delta);
+    varint::encode_varint(body, static_cast<int32_t>(key.size()));
+    body.insert(body.end(), key.begin(), key.end());
+    varint::encode_varint(body, static_cast<int32_t>(value.size()));
+    body.insert(body.end(), value.begin(), value.end());
+    varint::encode_varint(body, 0);  // headers
+    bytes out;
+    varint::encode_varint(out, static_cast<int32_t>(body.size()));
+    out.insert(out.end(), body.begin(), body.end());
+    return out;
+}
+
+TEST(rest_records, records_outside_their_compressed_batch_are_skipped) {
+    // Offsets 5..6 by the header, but the second record inside claims offset 5 + 1000 (and a third 4).
+    auto h = storage::parse_header(batch(5, {{"a", "1"}, {"b", "2"}}));
+    ASSERT_TRUE(h);
+    bytes r0 = raw_record(0, "a", "1"), r1 = raw_record(1000, "b", "2"), r2 = raw_record(-1, "z", "9");
+    std::vector<bytes_view> raw{r0, r1, r2};
+    auto data = concat({zstd_batch(storage::rebuild_batch(*h, raw)), batch(7, {{"c", "3"}})});
+
+    std::vector<consumed_record> out;
+    auto d = decode_batches(data, offset{4}, 1000, false, out);
+    ASSERT_TRUE(d) << d.error().message();
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[0].at, offset{5});
+    EXPECT_EQ(out[1].at, offset{7});
+    EXPECT_EQ(d->next, offset{8});
+
+    // With room for two records, the second is "c" at 7: before, it was the one at 1005, the read was
+    // full, and the consumer resumed at 1006, past "c".
+    out.clear();
+    d = decode_batches(data, offset{5}, 4, false, out);
+    ASSERT_TRUE(d);
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[1].at, offset{7});
+    EXPECT_FALSE(d->full);
+    EXPECT_EQ(d->next, offset{8});
 }
 
 TEST(rest_records, json_rendering) {
