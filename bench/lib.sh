@@ -22,3 +22,11 @@ start_eddy() {
   done
   echo "eddy serve did not become ready within 20 s" >&2; cat "$dir/eddy.log" >&2; exit 1
 }
+
+# bench_dir PREFIX: a fresh temporary directory in $dir, removed on exit together with the eddy serve whose
+# pid start_eddy leaves in $pid.
+bench_dir() {
+  dir=$(mktemp -d "/tmp/$1-XXXXXX")
+  pid=""
+  trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; fi; rm -rf "$dir"' EXIT
+}

@@ -19,10 +19,7 @@ command -v wrk >/dev/null || { echo "wrk missing (scripts/install-deps)" >&2; ex
 
 . "bench/lib.sh"
 
-dir=$(mktemp -d /tmp/eddy-bench-http-XXXXXX)
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$dir"; }
-trap cleanup EXIT
+bench_dir eddy-bench-http
 
 start_eddy "$build/eddy" "$dir" "$smp"
 curl -sf -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$hport/v1/topics" \

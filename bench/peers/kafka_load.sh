@@ -19,10 +19,7 @@ load=$build/bench/eddy_kafka_load
 
 . "bench/lib.sh"
 
-dir=$(mktemp -d /tmp/eddy-bench-kafka-XXXXXX)
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$dir"; }
-trap cleanup EXIT
+bench_dir eddy-bench-kafka
 
 echo "- start: $(date -u '+%F %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)"
 args=(--runs "$runs" --records-100 "$n_small" --records-1k "$n_large" --consumers "$consumers")

@@ -23,10 +23,7 @@ load=$build/bench/eddy_kafka_load
 
 . "bench/lib.sh"
 
-dir=$(mktemp -d /tmp/eddy-bench-ratio-XXXXXX)
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$dir"; }
-trap cleanup EXIT
+bench_dir eddy-bench-ratio
 
 echo "- start: $(date -u '+%F %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)"
 start_eddy "$build/eddy" "$dir" "$smp" --log-flush "$flush"

@@ -19,10 +19,7 @@ command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
 
 . "$(dirname "$0")/../lib.sh"
 
-dir=$(mktemp -d /tmp/eddy-bench-redis-XXXXXX)
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$dir"; }
-trap cleanup EXIT
+bench_dir eddy-bench-redis
 
 
 for fsync in everysec always; do

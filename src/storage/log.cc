@@ -218,9 +218,14 @@ size_t log::segment_index_for(offset o) const {
     return static_cast<size_t>(it - segments_.begin()) - 1;
 }
 
-result<read_result> log::read(offset from, size_t max_bytes, std::optional<offset> upto) {
+result<void> log::check_readable(offset from) const {
     if (from < start_ || from > next_)
         return make_error(errc::offset_out_of_range, "{}: offset {} not in [{}, {}]", dir_, from, start_, next_);
+    return {};
+}
+
+result<read_result> log::read(offset from, size_t max_bytes, std::optional<offset> upto) {
+    EDDY_TRY(check_readable(from));
     read_result out{{}, {}, from, start_, next_};
     offset limit = upto ? std::min(*upto, next_) : next_;
     for (size_t i = segment_index_for(from); i < segments_.size(); ++i) {
@@ -236,8 +241,7 @@ result<read_result> log::read(offset from, size_t max_bytes, std::optional<offse
 }
 
 result<std::optional<file_slice>> log::read_slice(offset from, size_t max_bytes, std::optional<offset> upto) {
-    if (from < start_ || from > next_)
-        return make_error(errc::offset_out_of_range, "{}: offset {} not in [{}, {}]", dir_, from, start_, next_);
+    EDDY_TRY(check_readable(from));
     if (active().log_file()->native_handle() < 0) return std::optional<file_slice>{};
     const offset limit = upto ? std::min(*upto, next_) : next_;
     file_slice out;

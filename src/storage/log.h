@@ -158,6 +158,8 @@ public:
     [[nodiscard]] result<void> close();
 
 private:
+    // errc::offset_out_of_range unless from is in [log start, log end].
+    [[nodiscard]] result<void> check_readable(offset from) const;
     friend class compactor;
     log(io::filesystem& fs, io::clock& clock, std::string dir, log_config cfg);
     [[nodiscard]] result<void> recover();
