@@ -30,7 +30,7 @@ inline double thread_cpu_seconds() {
 }
 
 // Writes `batch` repeatedly into a fresh file at path until total_bytes are written (or the deadline).
-// sync_every: 0 = never fdatasync (one at the end is not counted), N = fdatasync after every N batches;
+// sync_every: 0 = never fdatasync (one after the timed loop is not counted), N = fdatasync after every N batches;
 // interval_ms > 0 = fdatasync when that much time has passed since the last one.
 throughput baseline_write(const std::string& path, bytes_view batch, uint64_t total_bytes, uint32_t sync_every,
                           uint32_t interval_ms, std::chrono::steady_clock::duration deadline);

@@ -11,6 +11,8 @@
 // eddy, the loop's thread for the baseline), which other load on a shared machine barely moves. It leaves
 // out the blocking pool (fsyncs), so it means most for `never` and for reads.
 // --sizes, --policies, --appenders and --no-read narrow the run to some scenarios (profiling).
+// --control runs the baseline loop in eddy's place (append scenarios only): the ratio should be 1.00, and
+// how far it strays is the measurement error on this machine.
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -52,6 +54,9 @@ struct options {
     std::vector<size_t> record_sizes{100, 1024};
     std::vector<std::string> policies{"never", "interval:100", "always"};
     bool read = true;
+    // Append scenarios compare the baseline loop with itself (a second file) instead of eddy: the ratio
+    // this reports is the bench's own error on this machine.
+    bool control = false;
 };
 
 // A realistic producer batch: as many records of record_size as fit in ~16 KiB.
@@ -176,14 +181,22 @@ struct paired {
 
 // Runs eddy and the baseline alternately, `runs` pairs: on a shared machine the load drifts, and a pair
 // taken back to back sees about the same share of the CPU, so the ratio is the median of per-pair ratios.
+// Which one goes first alternates from pair to pair (eddy, base, base, eddy, ...): on this kind of VM the
+// first run of a pair measurably pays more kernel time for the same writes (the baseline against itself,
+// --control, shows it), so a fixed order would bias every pair the same way.
 template <typename E, typename B>
 paired side_by_side(int runs, E eddy, B baseline) {
     std::vector<run_result> es, bs;
     std::vector<double> ratios, cpu_ratios;
     auto ratio = [](double a, double b) { return b > 0 ? a / b : 0; };
     for (int i = 0; i < runs; ++i) {
-        es.push_back(eddy());
-        bs.push_back(baseline());
+        if (i % 2 == 0) {
+            es.push_back(eddy());
+            bs.push_back(baseline());
+        } else {
+            bs.push_back(baseline());
+            es.push_back(eddy());
+        }
         ratios.push_back(ratio(es.back().t.mb_per_s(), bs.back().t.mb_per_s()));
         cpu_ratios.push_back(ratio(es.back().t.bytes_per_cpu_s(), bs.back().t.bytes_per_cpu_s()));
     }
@@ -227,16 +240,20 @@ int run(const options& opt) {
                 if (!always && a > 1 && a != opt.appenders.back()) continue;  // concurrency barely matters
                 // Baseline: never = no fdatasync; interval = every 100 ms; always = one fdatasync per
                 // `a` batches (what perfect group commit of `a` appenders could do).
+                auto base_run = [&](const std::string& path) {
+                    run_result r;
+                    r.t = baseline_write(path, batch, opt.bytes_per_run, always ? static_cast<uint32_t>(a) : 0,
+                                         policy.mode == storage::flush_policy::kind::interval ? 100 : 0,
+                                         always ? opt.always_time : std::chrono::milliseconds(60000));
+                    return r;
+                };
                 auto p = side_by_side(
-                    opt.runs, [&] { return run_eddy_append(shards, pool, opt, batch, policy, a); },
+                    opt.runs,
                     [&] {
-                        run_result r;
-                        r.t = baseline_write(base_path, batch, opt.bytes_per_run,
-                                             always ? static_cast<uint32_t>(a) : 0,
-                                             policy.mode == storage::flush_policy::kind::interval ? 100 : 0,
-                                             always ? opt.always_time : std::chrono::milliseconds(60000));
-                        return r;
-                    });
+                        return opt.control ? base_run(opt.dir + "/control.dat")
+                                           : run_eddy_append(shards, pool, opt, batch, policy, a);
+                    },
+                    [&] { return base_run(base_path); });
                 print_row(fmt::format("append {}B {} x{}", size, pol, a), p, recs);
             }
         }
@@ -292,6 +309,10 @@ int main(int argc, char** argv) {
         else if (a == "--appenders") opt.appenders = split<int>(next(), [](auto& v) { return std::stoi(v); });
         else if (a == "--policies") opt.policies = split<std::string>(next(), [](auto& v) { return v; });
         else if (a == "--no-read") opt.read = false;
+        else if (a == "--control") {
+            opt.control = true;
+            opt.read = false;
+        }
         else if (a == "--quick") {
             opt.runs = 1;
             opt.bytes_per_run = 32ull << 20;
@@ -299,7 +320,7 @@ int main(int argc, char** argv) {
         } else {
             fmt::print(stderr, "usage: eddy_log_bench [--dir D] [--runs N] [--mib M] [--always-ms T] [--quick]\n"
                                "                      [--sizes 100,1024] [--policies never,interval:100,always]\n"
-                               "                      [--appenders 1,8,64] [--no-read]\n");
+                               "                      [--appenders 1,8,64] [--no-read] [--control]\n");
             return 2;
         }
     }

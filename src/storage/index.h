@@ -46,8 +46,8 @@ void encode(bytes& out, const time_index_entry& e);
 // relative offset is <= rel, or 0 when there is none.
 [[nodiscard]] uint32_t lookup_position(std::span<const offset_index_entry> index, uint32_t rel);
 
-// Index (into the time index) of the first batch whose maxTimestamp >= t, or nullopt. prefix_max[i] must be
-// the maximum of max_timestamp over entries 0..i (monotonic, so this is a binary search).
+// The first i with prefix_max[i] >= t, or nullopt. prefix_max must be monotonic (a running maximum of
+// maxTimestamp, per batch or per block of batches), so this is a binary search.
 [[nodiscard]] std::optional<size_t> first_batch_at_or_after(std::span<const int64_t> prefix_max, int64_t t);
 
 // Index (into the time index) of the batch that holds relative offset rel: the last entry whose relative

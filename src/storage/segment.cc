@@ -19,6 +19,9 @@ uint32_t rel(offset o, offset base) { return static_cast<uint32_t>(o - base); }
 
 // Pending time-index entries (one per batch) that trigger a write of the index files.
 constexpr size_t index_write_batch = 64;
+// Time-index entries per in-memory summary block (see segment::block_first_rel_): a lookup reads one block,
+// 64 * 20 = 1280 bytes of the .timeindex file.
+constexpr size_t time_block_entries = 64;
 
 }  // namespace
 
@@ -129,7 +132,8 @@ result<void> segment::load_closed() {
             offsets_ = std::move(*idx);
             size_ = file_size;
             last_indexed_pos_ = offsets_.empty() ? 0 : offsets_.back().position;
-            for (auto& t : *times) add_time(t);
+            for (auto& t : *times) note_time(t);
+            times_written_ = time_count_;
             return {};
         }
     }
@@ -146,8 +150,11 @@ result<void> segment::load_closed() {
 void segment::rebuild_from(const std::vector<std::pair<uint64_t, batch_header>>& batches,
                            const std::vector<time_index_entry>& old_times) {
     offsets_.clear();
-    times_.clear();
-    prefix_max_.clear();
+    pending_times_.clear();
+    block_first_rel_.clear();
+    block_prefix_max_.clear();
+    offsets_written_ = 0;
+    times_written_ = 0;
     time_count_ = 0;
     max_ts_ = -1;
     first_append_ = -1;
@@ -173,12 +180,15 @@ result<void> segment::rewrite_index_files() {
     for (auto& e : offsets_) encode(buf, e);
     EDDY_TRY(index_file_->truncate(0));
     EDDY_TRY(index_file_->write_at(0, buf));
+    EDDY_ASSERT(times_written_ == 0 && pending_times_.size() == time_count_);
     buf.clear();
-    for (auto& e : times_) encode(buf, e);
+    for (auto& e : pending_times_) encode(buf, e);
     EDDY_TRY(time_file_->truncate(0));
     EDDY_TRY(time_file_->write_at(0, buf));
     offsets_written_ = offsets_.size();
-    times_written_ = times_.size();
+    times_written_ = time_count_;
+    // A rebuild held every entry; keep no more than an append's worth of capacity.
+    std::vector<time_index_entry>().swap(pending_times_);
     return {};
 }
 
@@ -192,11 +202,12 @@ result<void> segment::write_indexes() {
         EDDY_TRY(index_file_->write_at(offsets_written_ * offset_index_entry_size, buf));
         offsets_written_ = offsets_.size();
     }
-    if (times_.size() > times_written_) {
+    if (!pending_times_.empty()) {
         buf.clear();
-        for (size_t i = times_written_; i < times_.size(); ++i) encode(buf, times_[i]);
+        for (auto& e : pending_times_) encode(buf, e);
         EDDY_TRY(time_file_->write_at(times_written_ * time_index_entry_size, buf));
-        times_written_ = times_.size();
+        times_written_ = time_count_;
+        pending_times_.clear();
     }
     return {};
 }
@@ -212,14 +223,23 @@ void segment::add_entries(uint64_t pos, const batch_header& h, int64_t append_ti
 
 void segment::add_time(const time_index_entry& e) {
     EDDY_ASSERT(!sealed_);
+    note_time(e);
+    pending_times_.push_back(e);
+}
+
+void segment::note_time(const time_index_entry& e) {
     if (time_count_ == 0) {
         first_append_ = e.append_time;
         first_max_ts_ = e.max_timestamp;
     }
-    ++time_count_;
     max_ts_ = std::max(max_ts_, e.max_timestamp);
-    times_.push_back(e);
-    prefix_max_.push_back(max_ts_);
+    if (time_count_ % time_block_entries == 0) {
+        block_first_rel_.push_back(e.relative_offset);
+        block_prefix_max_.push_back(max_ts_);
+    } else {
+        block_prefix_max_.back() = max_ts_;
+    }
+    ++time_count_;
 }
 
 std::optional<int64_t> segment::first_append_time() const {
@@ -230,70 +250,58 @@ std::optional<int64_t> segment::first_append_time() const {
 std::optional<int64_t> segment::first_max_timestamp() const { return first_max_ts_; }
 
 void segment::seal() {
+    EDDY_ASSERT(pending_times_.empty());
     sealed_ = true;
-    std::vector<time_index_entry>().swap(times_);
-    std::vector<int64_t>().swap(prefix_max_);
+    std::vector<time_index_entry>().swap(pending_times_);
 }
 
-result<time_index_entry> segment::time_entry_at(size_t i) {
-    EDDY_TRY_ASSIGN(auto b, read_exact(*time_file_, i * time_index_entry_size, time_index_entry_size));
-    auto e = decode_time_index(b);
-    if (!e || e->size() != 1) return make_error(errc::corrupt_log, "{}: bad entry {}", path(".timeindex"), i);
-    return e->front();
-}
-
-result<std::optional<size_t>> segment::find_time_entry(uint32_t rel_offset) {
-    size_t lo = 0, hi = time_count_;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        EDDY_TRY_ASSIGN(auto e, time_entry_at(mid));
-        if (e.relative_offset <= rel_offset) lo = mid + 1;
-        else hi = mid;
+result<std::vector<time_index_entry>> segment::time_entries(size_t from, size_t n) {
+    EDDY_ASSERT(from + n <= time_count_);
+    std::vector<time_index_entry> out;
+    const size_t end = from + n;
+    if (from < times_written_) {
+        const size_t in_file = std::min(end, times_written_) - from;
+        EDDY_TRY_ASSIGN(auto b, read_exact(*time_file_, from * time_index_entry_size, in_file * time_index_entry_size));
+        auto e = decode_time_index(b);
+        if (!e) return make_error(errc::corrupt_log, "{}: entries {}..{} are damaged", path(".timeindex"), from, end);
+        out = std::move(*e);
     }
-    if (lo == 0) return std::optional<size_t>{};
-    return std::optional<size_t>{lo - 1};
+    out.reserve(n);
+    for (size_t i = std::max(from, times_written_); i < end; ++i) out.push_back(pending_times_[i - times_written_]);
+    return out;
 }
 
-result<std::vector<time_index_entry>> segment::time_index() {
-    if (!sealed_) return times_;
-    EDDY_TRY_ASSIGN(auto b, read_exact(*time_file_, 0, time_count_ * time_index_entry_size));
-    auto e = decode_time_index(b);
-    if (!e) return make_error(errc::corrupt_log, "{} is damaged", path(".timeindex"));
-    return std::move(*e);
+result<std::optional<segment::located_time_entry>> segment::find_time_entry(uint32_t rel_offset) {
+    using found = std::optional<located_time_entry>;
+    auto it = std::upper_bound(block_first_rel_.begin(), block_first_rel_.end(), rel_offset);
+    if (it == block_first_rel_.begin()) return found{};
+    const size_t from = static_cast<size_t>(it - block_first_rel_.begin() - 1) * time_block_entries;
+    EDDY_TRY_ASSIGN(auto entries, time_entries(from, std::min(time_block_entries, time_count_ - from)));
+    auto i = batch_holding(entries, rel_offset);
+    // The block's first entry has the relative offset its summary names; a file that disagrees is damaged.
+    if (!i || entries.front().relative_offset != *(it - 1))
+        return make_error(errc::corrupt_log, "{}: entry {} does not match its summary", path(".timeindex"), from);
+    return found{located_time_entry{from + *i, entries[*i]}};
 }
+
+result<std::vector<time_index_entry>> segment::time_index() { return time_entries(0, time_count_); }
 
 result<int64_t> segment::append_time_of(offset o) {
     if (o < base_ || o >= next_) return int64_t{-1};
-    uint32_t r = rel(o, base_);
-    if (!sealed_) {
-        auto i = batch_holding(times_, r);
-        return i ? times_[*i].append_time : int64_t{-1};
-    }
-    EDDY_TRY_ASSIGN(auto i, find_time_entry(r));
-    if (!i) return int64_t{-1};
-    EDDY_TRY_ASSIGN(auto e, time_entry_at(*i));
-    return e.append_time;
+    EDDY_TRY_ASSIGN(auto found, find_time_entry(rel(o, base_)));
+    return found ? found->entry.append_time : int64_t{-1};
 }
 
 result<void> segment::fill_append_times(std::vector<batch_info>& infos, size_t from) {
     if (from >= infos.size()) return {};
-    if (!sealed_) {
-        for (size_t k = from; k < infos.size(); ++k) {
-            auto i = batch_holding(times_, rel(infos[k].base, base_));
-            infos[k].append_time = i ? times_[*i].append_time : -1;
-        }
-        return {};
-    }
     // Entries are one per batch in log order: find the first, then read the run in one go.
     EDDY_TRY_ASSIGN(auto first, find_time_entry(rel(infos[from].base, base_)));
     if (!first) return {};
-    size_t n = std::min(infos.size() - from, time_count_ - *first);
-    EDDY_TRY_ASSIGN(auto b, read_exact(*time_file_, *first * time_index_entry_size, n * time_index_entry_size));
-    auto entries = decode_time_index(b);
-    if (!entries) return make_error(errc::corrupt_log, "{} is damaged", path(".timeindex"));
+    const size_t n = std::min(infos.size() - from, time_count_ - first->index);
+    EDDY_TRY_ASSIGN(auto entries, time_entries(first->index, n));
     for (size_t k = 0; k < n; ++k)
-        if ((*entries)[k].relative_offset == rel(infos[from + k].base, base_))
-            infos[from + k].append_time = (*entries)[k].append_time;
+        if (entries[k].relative_offset == rel(infos[from + k].base, base_))
+            infos[from + k].append_time = entries[k].append_time;
     return {};
 }
 
@@ -302,15 +310,21 @@ result<void> segment::append(bytes_view data, std::span<const batch_header> head
     EDDY_ASSERT(headers.front().base() >= next_ && headers.back().last() - base_ <= int64_t{UINT32_MAX});
     const uint64_t pos = size_;
     const size_t n_offsets = offsets_.size();
-    const size_t n_times = times_.size();
+    const size_t n_pending = pending_times_.size();
+    const size_t n_blocks = block_first_rel_.size();
+    const int64_t last_block_max = n_blocks ? block_prefix_max_.back() : -1;
     const uint64_t saved_indexed_pos = last_indexed_pos_;
     const size_t offsets_written = offsets_written_;
     const size_t times_written = times_written_;
     const auto saved = std::make_tuple(time_count_, max_ts_, first_append_, first_max_ts_);
     auto rollback = [&](error e) -> result<void> {
         offsets_.resize(n_offsets);
-        times_.resize(n_times);
-        prefix_max_.resize(n_times);
+        // A failed write_indexes clears nothing, so every entry pending before this append still is.
+        EDDY_ASSERT(times_written_ == times_written && pending_times_.size() >= n_pending);
+        pending_times_.resize(n_pending);
+        block_first_rel_.resize(n_blocks);
+        block_prefix_max_.resize(n_blocks);
+        if (n_blocks) block_prefix_max_.back() = last_block_max;
         last_indexed_pos_ = saved_indexed_pos;
         offsets_written_ = offsets_written;
         times_written_ = times_written;
@@ -327,7 +341,7 @@ result<void> segment::append(bytes_view data, std::span<const batch_header> head
         add_entries(p, h, append_time);
         p += h.size_bytes();
     }
-    if (times_.size() - times_written_ >= index_write_batch) {
+    if (pending_times_.size() >= index_write_batch) {
         if (auto w = write_indexes(); !w) return rollback(w.error());
     }
     size_ = pos + data.size();
@@ -464,18 +478,16 @@ result<bytes> segment::take_batches(bytes buf, uint64_t pos, offset limit, std::
 
 result<std::optional<offset>> segment::offset_for_timestamp(int64_t t) {
     if (max_ts_ < t) return std::optional<offset>{};
-    uint32_t want_rel = 0;
-    if (!sealed_) {
-        auto i = first_batch_at_or_after(prefix_max_, t);
-        if (!i) return std::optional<offset>{};
-        want_rel = times_[*i].relative_offset;
-    } else {
-        // Rare (ListOffsets by time on old data): scan the file's entries for the first batch reaching t.
-        EDDY_TRY_ASSIGN(auto entries, time_index());
-        auto it = std::find_if(entries.begin(), entries.end(), [&](auto& e) { return e.max_timestamp >= t; });
-        if (it == entries.end()) return std::optional<offset>{};
-        want_rel = it->relative_offset;
-    }
+    // The first block whose entries reach t; every entry before it is below t, so the first batch reaching
+    // t is the block's first entry with maxTimestamp >= t.
+    auto block = first_batch_at_or_after(block_prefix_max_, t);
+    if (!block) return std::optional<offset>{};
+    const size_t from = *block * time_block_entries;
+    EDDY_TRY_ASSIGN(auto entries, time_entries(from, std::min(time_block_entries, time_count_ - from)));
+    auto it = std::find_if(entries.begin(), entries.end(), [&](auto& e) { return e.max_timestamp >= t; });
+    if (it == entries.end())
+        return make_error(errc::corrupt_log, "{}: entries from {} do not match their summary", path(".timeindex"), from);
+    const uint32_t want_rel = it->relative_offset;
     offset want = base_ + want_rel;
     uint64_t pos = lookup_position(offsets_, want_rel);
     batch_header h;

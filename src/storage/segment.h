@@ -4,8 +4,9 @@
 //
 // Invariants: batches in the .log are back to back from position 0 to size_bytes(); every one passed
 // validation; base offsets strictly increase and each batch's base > the previous batch's last offset;
-// the in-memory indexes describe exactly those batches (once sealed, the time index lives only in its
-// file); the index files hold a prefix-consistent copy (rewritten whole on recovery). Owned by one shard; not thread-safe, except that the shared log file
+// the offset index in memory describes exactly those batches; the time index is its file plus the entries
+// not written yet (pending), summarized in memory one block of entries at a time; the index files hold a
+// prefix-consistent copy (rewritten whole on recovery). Owned by one shard; not thread-safe, except that the shared log file
 // may be synced from another thread (io::file allows that).
 #pragma once
 
@@ -75,12 +76,11 @@ public:
     [[nodiscard]] std::optional<int64_t> first_append_time() const;
     [[nodiscard]] std::optional<int64_t> first_max_timestamp() const;
     [[nodiscard]] const std::vector<offset_index_entry>& offset_entries() const { return offsets_; }
-    // The whole time index: from memory, or from the .timeindex file once sealed.
+    // The whole time index (the .timeindex file, then the entries not written yet).
     [[nodiscard]] result<std::vector<time_index_entry>> time_index();
     // Append time of the batch holding offset o; -1 when unknown or o is not in this segment.
     [[nodiscard]] result<int64_t> append_time_of(offset o);
-    // Drops the in-memory time index of a closed segment to bound memory (one entry per batch); lookups
-    // then read the .timeindex file. REQUIRES: no more appends.
+    // Marks a closed segment: no more appends. REQUIRES: no time-index entry pending (write_indexes ran).
     void seal();
     [[nodiscard]] bool sealed() const { return sealed_; }
     // Has an earlier failed append left files this object could not restore? Then the log must stop.
@@ -137,11 +137,19 @@ private:
     [[nodiscard]] result<bytes> take_batches(bytes buf, uint64_t pos, offset limit, std::vector<batch_info>* infos);
     void add_entries(uint64_t pos, const batch_header& h, int64_t append_time);
     void add_time(const time_index_entry& e);
+    // Counts entry e into the summaries (count, largest maxTimestamp, first append time, blocks) without
+    // keeping it: add_time for entries that are in the .timeindex file already.
+    void note_time(const time_index_entry& e);
     // Fills append_time of infos[from..] (batches of this segment, in order).
     [[nodiscard]] result<void> fill_append_times(std::vector<batch_info>& infos, size_t from);
-    [[nodiscard]] result<time_index_entry> time_entry_at(size_t i);
-    // Index of the last time-index entry with relative offset <= rel, searching the file.
-    [[nodiscard]] result<std::optional<size_t>> find_time_entry(uint32_t rel);
+    // Entries [from, from + n) of the time index: those in the file read from it, the rest from pending_times_.
+    [[nodiscard]] result<std::vector<time_index_entry>> time_entries(size_t from, size_t n);
+    struct located_time_entry {
+        size_t index = 0;
+        time_index_entry entry;
+    };
+    // The last time-index entry whose relative offset <= rel (one block read), or nullopt when none.
+    [[nodiscard]] result<std::optional<located_time_entry>> find_time_entry(uint32_t rel);
     [[nodiscard]] std::string path(std::string_view ext) const;
     [[nodiscard]] std::string final_path(std::string_view ext) const;
 
@@ -160,15 +168,21 @@ private:
     uint64_t verified_ = 0;
     uint64_t last_indexed_pos_ = 0;
     std::vector<offset_index_entry> offsets_;
-    // In memory only until seal(): one entry per batch.
-    std::vector<time_index_entry> times_;
-    std::vector<int64_t> prefix_max_;  // prefix maximum of times_[i].max_timestamp
-    // Entries of offsets_ / times_ already in the index files (the files hold exactly these).
+    // Time-index entries [times_written_, time_count_), not in the .timeindex file yet (fewer than
+    // index_write_batch between appends; every entry while a recovery rebuilds the files).
+    std::vector<time_index_entry> pending_times_;
+    // Summaries of the time index by blocks of time_block_entries entries (block k = entries [k * 64,
+    // k * 64 + 64), file and pending alike): the block's first relative offset, and the largest
+    // maxTimestamp of all entries up to the block's end (monotonic). A lookup binary-searches these and
+    // then reads one block, so memory is 12 bytes per 64 batches rather than an entry per batch.
+    std::vector<uint32_t> block_first_rel_;
+    std::vector<int64_t> block_prefix_max_;
+    // offsets_[0, offsets_written_) and time-index entries [0, times_written_) are in the index files
+    // (the files hold exactly these).
     size_t offsets_written_ = 0;
     size_t times_written_ = 0;
     bool sealed_ = false;
-    // Summaries kept after seal().
-    size_t time_count_ = 0;
+    size_t time_count_ = 0;  // time-index entries (batches)
     int64_t max_ts_ = -1;
     int64_t first_append_ = -1;
     std::optional<int64_t> first_max_ts_;

@@ -208,6 +208,78 @@ TEST_F(log_test, offset_for_timestamp) {
     EXPECT_EQ(l->max_timestamp(), 301);
 }
 
+// The time index is summarized in memory by blocks of 64 batches and read from the .timeindex file (plus
+// the entries not written yet) on lookup: check every lookup against a brute-force model with hundreds of
+// batches, while entries are pending, after a restart (rebuilt active segment), and once sealed.
+TEST_F(log_test, time_index_lookups_across_blocks_match_a_model) {
+    struct batch_model {
+        int64_t base;
+        int64_t last;
+        int64_t append_time;
+    };
+    std::vector<batch_model> batches;
+    std::vector<rec> records;
+    uint64_t seed = 42;
+    auto next_random = [&] { return (seed = seed * 6364136223846793005ull + 1442695040888963407ull) >> 33; };
+    auto l = open();
+    auto append_some = [&](int n) {
+        for (int i = 0; i < n; ++i) {
+            clock_.advance(std::chrono::milliseconds(1 + static_cast<int64_t>(next_random() % 3)));
+            // Timestamps wander back and forth, so the running maximum matters.
+            const int64_t ts = 10'000 + static_cast<int64_t>(next_random() % 5000);
+            const int count = 1 + static_cast<int>(next_random() % 3);
+            auto a = l->append(make_batch(count, "t", ts));
+            ASSERT_TRUE(a) << a.error().message();
+            batches.push_back({a->base.value(), a->last.value(), clock_.now_ms().value()});
+            for (int k = 0; k < count; ++k) records.push_back({a->base.value() + k, {}, {}, ts + k});
+        }
+    };
+    auto check = [&](const std::string& when) {
+        SCOPED_TRACE(when);
+        for (const auto& b : batches)
+            for (int64_t o = b.base; o <= b.last; ++o) {
+                auto t = l->append_time_of(offset{o});
+                ASSERT_TRUE(t) << t.error().message();
+                ASSERT_EQ(*t, timestamp_ms{b.append_time}) << o;
+            }
+        for (int64_t t = 9'990; t <= 15'010; t += 7) {
+            std::optional<offset> want;
+            for (const auto& r : records)
+                if (r.timestamp >= t) {
+                    want = offset{r.offset};
+                    break;
+                }
+            auto got = l->offset_for_timestamp(timestamp_ms{t});
+            ASSERT_TRUE(got) << got.error().message();
+            ASSERT_EQ(*got, want) << t;
+        }
+        size_t i = 0;
+        for (offset at{0}; at < l->log_end_offset();) {
+            auto r = l->read(at, 3000);
+            ASSERT_TRUE(r) << r.error().message();
+            for (const auto& info : r->batches) {
+                ASSERT_LT(i, batches.size());
+                EXPECT_EQ(info.base, offset{batches[i].base});
+                EXPECT_EQ(info.append_time, batches[i].append_time) << info.base.value();
+                ++i;
+            }
+            at = r->next_offset;
+        }
+        EXPECT_EQ(i, batches.size());
+    };
+    append_some(300);  // 4 blocks written, entries still pending
+    check("active, entries pending");
+    ASSERT_TRUE(l->close());
+    l = open();
+    check("reopened: the active segment's indexes rebuilt");
+    ASSERT_TRUE(l->roll());
+    append_some(70);
+    check("first segment sealed, second active");
+    ASSERT_TRUE(l->close());
+    l = open();
+    check("reopened: a closed segment loaded from its index files");
+}
+
 TEST_F(log_test, roll_by_size_and_age) {
     log_config cfg;
     cfg.segment_bytes = 1024;
