@@ -50,7 +50,7 @@ struct produce_outcome {
 };
 
 struct fetch_outcome {
-    bytes data;          // whole batches, empty when there is nothing at the offset yet
+    byte_buffer data;    // whole batches, empty when there is nothing at the offset yet
     offset high_watermark;
     offset log_start;
     // Instead of data (read with file slices allowed, from a real file): where the batches lie in a

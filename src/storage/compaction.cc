@@ -98,7 +98,7 @@ result<void> compactor::rewrite(offset base) {
     int64_t now = log_.clock_.now_ms().value();
     EDDY_TRY_ASSIGN(auto positions, s.batch_positions());
     EDDY_TRY_ASSIGN(auto time_entries, s.time_index());
-    std::vector<bytes> out;
+    std::vector<byte_buffer> out;
     std::vector<int64_t> times;
     bool changed = false;
     uint64_t removed = 0;
@@ -124,7 +124,8 @@ result<void> compactor::rewrite(offset base) {
         } else {
             changed = true;
             if (kept.empty()) continue;
-            out.push_back(rebuild_batch(*h, kept));
+            const bytes rebuilt = rebuild_batch(*h, kept);
+            out.emplace_back(rebuilt.begin(), rebuilt.end());
         }
         times.push_back(append_time);
     }
@@ -134,7 +135,7 @@ result<void> compactor::rewrite(offset base) {
     return swap_in(index, base, out, times);
 }
 
-result<void> compactor::swap_in(size_t index, offset base, const std::vector<bytes>& batches,
+result<void> compactor::swap_in(size_t index, offset base, const std::vector<byte_buffer>& batches,
                                 const std::vector<int64_t>& append_times) {
     auto& fs = log_.fs_;
     const auto& dir = log_.dir_;

@@ -52,7 +52,7 @@ private:
     [[nodiscard]] bool begin();
     [[nodiscard]] result<void> map_step(size_t budget_bytes);
     [[nodiscard]] result<void> rewrite(offset base);
-    [[nodiscard]] result<void> swap_in(size_t index, offset base, const std::vector<bytes>& batches,
+    [[nodiscard]] result<void> swap_in(size_t index, offset base, const std::vector<byte_buffer>& batches,
                                        const std::vector<int64_t>& append_times);
     [[nodiscard]] bool keep_record(offset o, const record_view& r, int64_t batch_time, int64_t now) const;
 

@@ -43,7 +43,7 @@ struct append_result {
 };
 
 struct read_result {
-    bytes data;                      // whole batches, back to back, as stored
+    byte_buffer data;                // whole batches, back to back, as stored
     std::vector<batch_info> batches;  // one per batch in data
     offset next_offset;              // where the next read should start
     offset log_start;

@@ -87,7 +87,7 @@ result<std::unique_ptr<segment>> segment::open(io::filesystem& fs, const std::st
 
 namespace {
 
-result<bytes> read_whole(io::file& f) {
+result<byte_buffer> read_whole(io::file& f) {
     EDDY_TRY_ASSIGN(uint64_t n, f.size());
     return read_exact(f, 0, static_cast<size_t>(n));
 }
@@ -359,44 +359,6 @@ result<batch_header> segment::header_at(uint64_t pos) {
     return *h;
 }
 
-result<bytes> segment::read(offset from, size_t max_bytes, offset limit, std::vector<batch_info>* infos) {
-    if (from >= next_ || size_ == 0) return bytes{};
-    // One read usually covers both the stretch to skip after the index entry (about index_interval_bytes)
-    // and the batches to return.
-    uint64_t pos = lookup_position(offsets_, from < base_ ? 0 : rel(from, base_));
-    const uint64_t chunk = cfg_.index_interval_bytes +
-                           std::min<uint64_t>(std::max<uint64_t>(max_bytes, batch_header_size), size_) +
-                           batch_header_size;
-    bytes buf;
-    size_t off = 0;
-    batch_header h;
-    while (true) {
-        if (pos + off >= size_) return bytes{};
-        if (off + batch_header_size > buf.size()) {
-            pos += off;
-            off = 0;
-            EDDY_TRY_ASSIGN(buf, read_exact(*log_, pos, static_cast<size_t>(std::min(size_ - pos, chunk))));
-            if (buf.size() < batch_header_size) return make_error(errc::corrupt_log, "{}: no header at {}", path(".log"), pos);
-        }
-        auto ph = parse_header(bytes_view(buf).subspan(off));
-        if (!ph || pos + off + ph->size_bytes() > size_)
-            return make_error(errc::corrupt_log, "{}: bad header at {}", path(".log"), pos + off);
-        h = *ph;
-        if (h.last() >= from) break;
-        off += h.size_bytes();
-    }
-    if (h.last() >= limit) return bytes{};
-    pos += off;
-    size_t n = std::max<size_t>(h.size_bytes(), std::min<uint64_t>(max_bytes, size_ - pos));
-    if (off + n <= buf.size()) {
-        buf.erase(buf.begin() + static_cast<ptrdiff_t>(off + n), buf.end());
-        buf.erase(buf.begin(), buf.begin() + static_cast<ptrdiff_t>(off));
-    } else {
-        EDDY_TRY_ASSIGN(buf, read_exact(*log_, pos, n));
-    }
-    return take_batches(std::move(buf), pos, limit, infos);
-}
-
 namespace {
 
 // Batch headers read ahead in one read, so a walk over small batches does not cost a read each.
@@ -424,47 +386,85 @@ private:
     size_t len_ = 0;
 };
 
+struct located_batch {
+    uint64_t pos;
+    batch_header header;
+};
+
+// The headers of a segment's .log of file_size bytes, each checked to lie within the file. log_path names
+// the file in errors (called only then).
+template <typename PathFn>
+class header_walk {
+public:
+    header_walk(io::file& f, uint64_t file_size, PathFn log_path) : reader_(f), size_(file_size), log_path_(log_path) {}
+
+    result<batch_header> at(uint64_t pos) {
+        if (pos + batch_header_size > size_) return make_error(errc::corrupt_log, "{}: no header at {}", log_path_(), pos);
+        auto h = reader_.at(pos, size_);
+        if (!h || pos + h->size_bytes() > size_)
+            return make_error(errc::corrupt_log, "{}: bad header at {}", log_path_(), pos);
+        return h;
+    }
+
+    // From pos (a batch position, as the offset index gives), the first batch whose last offset >= from;
+    // nullopt when there is none.
+    result<std::optional<located_batch>> seek(uint64_t pos, offset from) {
+        for (; pos < size_;) {
+            EDDY_TRY_ASSIGN(auto h, at(pos));
+            if (h.last() >= from) return std::optional<located_batch>{located_batch{pos, h}};
+            pos += h.size_bytes();
+        }
+        return std::optional<located_batch>{};
+    }
+
+private:
+    header_reader reader_;
+    uint64_t size_;
+    PathFn log_path_;
+};
+
 }  // namespace
+
+result<byte_buffer> segment::read(offset from, size_t max_bytes, offset limit, std::vector<batch_info>* infos) {
+    if (from >= next_ || size_ == 0) return byte_buffer{};
+    header_walk walk(*log_, size_, [this] { return path(".log"); });
+    EDDY_TRY_ASSIGN(auto first, walk.seek(lookup_position(offsets_, from < base_ ? 0 : rel(from, base_)), from));
+    if (!first || first->header.last() >= limit) return byte_buffer{};
+    // Always the whole first batch; then up to max_bytes, cut back to whole batches by take_batches.
+    const uint64_t pos = first->pos;
+    const size_t n = std::max<size_t>(first->header.size_bytes(), std::min<uint64_t>(max_bytes, size_ - pos));
+    EDDY_TRY_ASSIGN(auto buf, read_exact(*log_, pos, n));
+    return take_batches(std::move(buf), pos, limit, infos);
+}
 
 result<file_slice> segment::read_slice(offset from, size_t max_bytes, offset limit) {
     file_slice out;
     out.file = log_;
     if (from >= next_ || size_ == 0) return out;
-    header_reader headers(*log_);
-    uint64_t pos = lookup_position(offsets_, from < base_ ? 0 : rel(from, base_));
-    auto next_header = [&](uint64_t at) -> result<batch_header> {
-        if (at + batch_header_size > size_) return make_error(errc::corrupt_log, "{}: no header at {}", path(".log"), at);
-        auto h = headers.at(at, size_);
-        if (!h || at + h->size_bytes() > size_)
-            return make_error(errc::corrupt_log, "{}: bad header at {}", path(".log"), at);
-        return h;
-    };
-    batch_header h;
-    for (;;) {  // to the batch holding `from` (or the first after it)
-        if (pos >= size_) return out;
-        EDDY_TRY_ASSIGN(h, next_header(pos));
-        if (h.last() >= from) break;
-        pos += h.size_bytes();
-    }
-    out.pos = pos;
+    header_walk walk(*log_, size_, [this] { return path(".log"); });
+    EDDY_TRY_ASSIGN(auto first, walk.seek(lookup_position(offsets_, from < base_ ? 0 : rel(from, base_)), from));
+    if (!first) return out;
+    out.pos = first->pos;
+    batch_header h = first->header;
     while (h.last() < limit && (out.size == 0 || out.size + h.size_bytes() <= max_bytes)) {
         out.size += h.size_bytes();
         out.batch_sizes.push_back(static_cast<uint32_t>(h.size_bytes()));
         out.records += static_cast<uint64_t>(std::max(h.records_count, 0));
-        if (pos + out.size >= size_) break;
-        EDDY_TRY_ASSIGN(h, next_header(pos + out.size));
+        if (out.pos + out.size >= size_) break;
+        EDDY_TRY_ASSIGN(h, walk.at(out.pos + out.size));
     }
     return out;
 }
 
-result<bytes> segment::take_batches(bytes buf, uint64_t pos, offset limit, std::vector<batch_info>* infos) {
+result<byte_buffer> segment::take_batches(byte_buffer buf, uint64_t pos, offset limit, std::vector<batch_info>* infos) {
     size_t off = 0;
     const size_t first_info = infos ? infos->size() : 0;
     while (off + batch_header_size <= buf.size()) {
         auto bh = parse_header(bytes_view(buf).subspan(off));
         if (!bh) return make_error(errc::corrupt_log, "{}: bad header at {}", path(".log"), pos + off);
         if (off + bh->size_bytes() > buf.size() || bh->last() >= limit) break;
-        if (cfg_.verify_crc_on_read &&
+        // Bytes this process checked already (verified_) are not checked again, as read_slice serves them.
+        if (cfg_.verify_crc_on_read && pos + off + bh->size_bytes() > verified_ &&
             crc32c::value(bytes_view(buf).subspan(off + batch_crc_range_pos, bh->size_bytes() - batch_crc_range_pos)) != bh->crc)
             return make_error(errc::corrupt_log, "{}: CRC mismatch in batch at {}", path(".log"), pos + off);
         if (infos) infos->push_back({bh->base(), bh->last(), -1});
@@ -505,7 +505,7 @@ result<std::optional<offset>> segment::offset_for_timestamp(int64_t t) {
     return std::optional<offset>{h.base()};  // maxTimestamp claimed more than the records hold
 }
 
-result<bytes> segment::read_batch_at(uint64_t pos) {
+result<byte_buffer> segment::read_batch_at(uint64_t pos) {
     EDDY_TRY_ASSIGN(auto h, header_at(pos));
     return read_exact(*log_, pos, h.size_bytes());
 }

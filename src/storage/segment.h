@@ -94,14 +94,14 @@ public:
 
     // Whole batches starting with the first whose last offset >= from, at most max_bytes in total but
     // always at least one batch; only batches whose last offset < limit. Empty when none.
-    [[nodiscard]] result<bytes> read(offset from, size_t max_bytes, offset limit, std::vector<batch_info>* infos);
+    [[nodiscard]] result<byte_buffer> read(offset from, size_t max_bytes, offset limit, std::vector<batch_info>* infos);
     // Where read() would take its batches from, without reading them: only their headers are read.
     // size 0 when there are none.
     [[nodiscard]] result<file_slice> read_slice(offset from, size_t max_bytes, offset limit);
     // The first offset at or after `from` whose record timestamp >= t, looking only in this segment.
     [[nodiscard]] result<std::optional<offset>> offset_for_timestamp(int64_t t);
     // Reads the batch that starts at position pos (for compaction and tests).
-    [[nodiscard]] result<bytes> read_batch_at(uint64_t pos);
+    [[nodiscard]] result<byte_buffer> read_batch_at(uint64_t pos);
     // Positions of every batch, in order (scans the headers).
     [[nodiscard]] result<std::vector<uint64_t>> batch_positions();
 
@@ -134,7 +134,7 @@ private:
     [[nodiscard]] result<batch_header> header_at(uint64_t pos);
     // The whole batches at the front of buf (read from position pos) whose last offset < limit; checks
     // their CRCs when configured.
-    [[nodiscard]] result<bytes> take_batches(bytes buf, uint64_t pos, offset limit, std::vector<batch_info>* infos);
+    [[nodiscard]] result<byte_buffer> take_batches(byte_buffer buf, uint64_t pos, offset limit, std::vector<batch_info>* infos);
     void add_entries(uint64_t pos, const batch_header& h, int64_t append_time);
     void add_time(const time_index_entry& e);
     // Counts entry e into the summaries (count, largest maxTimestamp, first append time, blocks) without

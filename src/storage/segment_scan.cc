@@ -6,8 +6,8 @@
 
 namespace eddy::storage {
 
-result<bytes> read_exact(io::file& f, uint64_t pos, size_t n) {
-    bytes buf(n);
+result<byte_buffer> read_exact(io::file& f, uint64_t pos, size_t n) {
+    byte_buffer buf(n);  // not zero-filled: the read fills it
     EDDY_TRY_ASSIGN(size_t got, f.read_at(pos, buf));
     if (got != n) return make_error(errc::corrupt_log, "short read: {} of {} bytes at {}", got, n, pos);
     return buf;
@@ -37,7 +37,7 @@ private:
     io::file& f_;
     uint64_t file_size_;
     uint64_t start_ = 0;
-    bytes data_;
+    byte_buffer data_;
 };
 
 // Is there a valid batch (base offset >= min_base) starting anywhere after `bad`? Only runs when a scan

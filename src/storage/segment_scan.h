@@ -36,6 +36,6 @@ struct scan_result {
                                               bool contiguous = false);
 
 // Reads exactly n bytes at pos; errc::corrupt_log when the file is shorter.
-[[nodiscard]] result<bytes> read_exact(io::file& f, uint64_t pos, size_t n);
+[[nodiscard]] result<byte_buffer> read_exact(io::file& f, uint64_t pos, size_t n);
 
 }  // namespace eddy::storage

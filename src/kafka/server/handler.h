@@ -95,6 +95,12 @@ public:
         arena_.push_back(std::make_unique<bytes>(std::move(b)));
         return *arena_.back();
     }
+    bytes_view keep(byte_buffer b) {
+        auto owned = std::make_shared<const byte_buffer>(std::move(b));
+        bytes_view view(*owned);
+        keep_alive(std::move(owned));
+        return view;
+    }
     // Keeps an object (an open segment file whose bytes a records field names) alive until the response
     // has been written to the socket.
     void keep_alive(std::shared_ptr<const void> owner) { owners_.push_back(std::move(owner)); }

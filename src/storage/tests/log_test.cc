@@ -75,7 +75,7 @@ TEST_F(log_test, append_in_place_patches_the_callers_buffer_and_reads_it_back_ve
     EXPECT_EQ(parse_header(b)->base(), offset{2});
     auto r = l->read(offset{2}, 1 << 20);
     ASSERT_TRUE(r);
-    EXPECT_EQ(r->data, b);  // stored and served as sent, offsets patched
+    EXPECT_EQ(bytes(r->data.begin(), r->data.end()), b);  // stored and served as sent, offsets patched
 }
 
 TEST_F(log_test, several_batches_in_one_append_and_rejections) {
@@ -423,8 +423,8 @@ protected:
         EXPECT_TRUE(l) << l.error().message();
         return l ? std::move(*l) : nullptr;
     }
-    static bytes slice_bytes(const file_slice& s) {
-        bytes out(s.size);
+    static byte_buffer slice_bytes(const file_slice& s) {
+        byte_buffer out(s.size);
         auto n = s.file->read_at(s.pos, out);
         EXPECT_TRUE(n && *n == s.size);
         return out;

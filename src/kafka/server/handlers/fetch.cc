@@ -24,21 +24,11 @@ using protocol::fetch_response;
 
 struct fetch_pass {
     fetch_response resp;
-    std::vector<bytes> buffers;                   // one per partition read into memory
+    std::vector<byte_buffer> buffers;             // one per partition read into memory
     std::vector<std::shared_ptr<io::file>> files;  // the segment files that records fields name
     size_t total = 0;
     bool any_error = false;
 };
-
-// The same for batches of known sizes (a file slice).
-size_t whole_batches_within(const std::vector<uint32_t>& sizes, size_t limit, bool at_least_one) {
-    size_t n = 0;
-    for (uint32_t b : sizes) {
-        if (n + b > limit && !(at_least_one && n == 0)) break;
-        n += b;
-    }
-    return n;
-}
 
 // The longest run of whole batches at the front of data within limit bytes; with at_least_one, the
 // first batch even when it alone is larger. data holds whole batches as the log stored them.
@@ -49,6 +39,16 @@ size_t whole_batches_within(bytes_view data, size_t limit, bool at_least_one) {
         if (!h || n + h->size_bytes() > data.size()) break;
         if (n + h->size_bytes() > limit && !(at_least_one && n == 0)) break;
         n += h->size_bytes();
+    }
+    return n;
+}
+
+// The same for batches of known sizes (a file slice).
+size_t whole_batches_within(const std::vector<uint32_t>& sizes, size_t limit, bool at_least_one) {
+    size_t n = 0;
+    for (uint32_t b : sizes) {
+        if (n + b > limit && !(at_least_one && n == 0)) break;
+        n += b;
     }
     return n;
 }
