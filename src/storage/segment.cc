@@ -130,6 +130,7 @@ result<void> segment::load_closed() {
         }
         if (ok) {
             offsets_ = std::move(*idx);
+            offsets_written_ = offsets_.size();
             size_ = file_size;
             last_indexed_pos_ = offsets_.empty() ? 0 : offsets_.back().position;
             for (auto& t : *times) note_time(t);
