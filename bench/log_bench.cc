@@ -237,7 +237,6 @@ int run(const options& opt) {
             auto policy = *storage::flush_policy::parse(pol);
             for (int a : opt.appenders) {
                 bool always = policy.mode == storage::flush_policy::kind::always;
-                if (!always && a > 1 && a != opt.appenders.back()) continue;  // concurrency barely matters
                 // Baseline: never = no fdatasync; interval = every 100 ms; always = one fdatasync per
                 // `a` batches (what perfect group commit of `a` appenders could do).
                 auto base_run = [&](const std::string& path) {
