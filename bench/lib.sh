@@ -1,5 +1,6 @@
-# Shared by the benchmark scripts (sourced, not run): a free loopback port, a median, and starting
-# `eddy serve` on a data directory until /readyz answers. Loopback only; every wait is bounded.
+# Shared by the benchmark scripts (sourced, not run): a free loopback port, a median, a check for the built
+# binaries, the report's first line, a temporary directory, and starting `eddy serve` on a data directory
+# until /readyz answers. Loopback only; every wait is bounded.
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -21,6 +22,17 @@ start_eddy() {
     sleep 0.05
   done
   echo "eddy serve did not become ready within 20 s" >&2; cat "$dir/eddy.log" >&2; exit 1
+}
+
+# need_built FILE...: exits unless every FILE is executable (the binaries a script runs).
+need_built() {
+  local f
+  for f in "$@"; do [ -x "$f" ] || { echo "build first (make build): $f is missing" >&2; exit 1; }; done
+}
+
+# report_start: the first line of a report: when, how loaded the machine was, and which commit.
+report_start() {
+  echo "- start: $(date -u '+%F %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)"
 }
 
 # bench_dir PREFIX: a fresh temporary directory in $dir, removed on exit together with the eddy serve whose

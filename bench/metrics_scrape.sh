@@ -14,7 +14,8 @@ partitions=${PARTITIONS:-1000}
 runs=${RUNS:-7}
 smp=${EDDY_SMP:-2}
 build=${EDDY_BUILD_DIR:-build}
-[ -x "$build/eddy" ] || { echo "build first (make build)" >&2; exit 1; }
+. "bench/lib.sh"
+need_built "$build/eddy"
 total=$((topics * partitions))
 need=$((3 * total + 256))
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
@@ -23,8 +24,6 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
     exit 1
   }
 fi
-
-. "bench/lib.sh"
 
 dir=$(mktemp -d /tmp/eddy-bench-metrics-XXXXXX)
 pid=""

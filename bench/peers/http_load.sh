@@ -15,9 +15,9 @@ smp=${EDDY_SMP:-2}
 build=${EDDY_BUILD_DIR:-build}
 load=$build/bench/eddy_kafka_load
 command -v wrk >/dev/null || { echo "wrk missing (scripts/install-deps)" >&2; exit 1; }
-[ -x "$build/eddy" ] || { echo "build first (make build)" >&2; exit 1; }
 
 . "bench/lib.sh"
+need_built "$build/eddy"
 
 bench_dir eddy-bench-http
 

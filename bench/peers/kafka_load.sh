@@ -15,13 +15,13 @@ smp=${EDDY_SMP:-2}
 flushes=${EDDY_FLUSH_POLICIES:-always interval:100}
 build=${EDDY_BUILD_DIR:-build}
 load=$build/bench/eddy_kafka_load
-[ -x "$load" ] && [ -x "$build/eddy" ] || { echo "build first (make build)" >&2; exit 1; }
 
 . "bench/lib.sh"
+need_built "$load" "$build/eddy"
 
 bench_dir eddy-bench-kafka
 
-echo "- start: $(date -u '+%F %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)"
+report_start
 args=(--runs "$runs" --records-100 "$n_small" --records-1k "$n_large" --consumers "$consumers")
 # One eddy per flush policy: `always` is the durable default; a non-fsync policy shows what the broker does
 # when the disk is not the limit (what the mock broker, which does no I/O, is compared with).

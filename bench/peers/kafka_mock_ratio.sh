@@ -19,13 +19,13 @@ smp=${EDDY_SMP:-2}
 flush=${EDDY_FLUSH:-always}
 build=${EDDY_BUILD_DIR:-build}
 load=$build/bench/eddy_kafka_load
-[ -x "$load" ] && [ -x "$build/eddy" ] || { echo "build first (make build)" >&2; exit 1; }
 
 . "bench/lib.sh"
+need_built "$load" "$build/eddy"
 
 bench_dir eddy-bench-ratio
 
-echo "- start: $(date -u '+%F %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD)"
+report_start
 start_eddy "$build/eddy" "$dir" "$smp" --log-flush "$flush"
 rate() { tail -1 | awk -F'|' '{gsub(/ /, "", $5); print $5}'; }
 echo
