@@ -272,35 +272,34 @@ result<std::vector<time_index_entry>> segment::time_entries(size_t from, size_t 
     return out;
 }
 
-result<std::optional<segment::located_time_entry>> segment::find_time_entry(uint32_t rel_offset) {
-    using found = std::optional<located_time_entry>;
+result<std::vector<time_index_entry>> segment::entries_from(uint32_t rel_offset, size_t want) {
     auto it = std::upper_bound(block_first_rel_.begin(), block_first_rel_.end(), rel_offset);
-    if (it == block_first_rel_.begin()) return found{};
+    if (it == block_first_rel_.begin()) return std::vector<time_index_entry>{};
+    // From the start of the block holding it: the entry sought and the `want` after it are in one read.
     const size_t from = static_cast<size_t>(it - block_first_rel_.begin() - 1) * time_block_entries;
-    EDDY_TRY_ASSIGN(auto entries, time_entries(from, std::min(time_block_entries, time_count_ - from)));
+    EDDY_TRY_ASSIGN(auto entries, time_entries(from, std::min(time_block_entries + want, time_count_ - from)));
     auto i = batch_holding(entries, rel_offset);
     // The block's first entry has the relative offset its summary names; a file that disagrees is damaged.
     if (!i || entries.front().relative_offset != *(it - 1))
         return make_error(errc::corrupt_log, "{}: entry {} does not match its summary", path(".timeindex"), from);
-    return found{located_time_entry{from + *i, entries[*i]}};
+    entries.erase(entries.begin(), entries.begin() + static_cast<ptrdiff_t>(*i));
+    if (entries.size() > want) entries.resize(want);
+    return entries;
 }
 
 result<std::vector<time_index_entry>> segment::time_index() { return time_entries(0, time_count_); }
 
 result<int64_t> segment::append_time_of(offset o) {
     if (o < base_ || o >= next_) return int64_t{-1};
-    EDDY_TRY_ASSIGN(auto found, find_time_entry(rel(o, base_)));
-    return found ? found->entry.append_time : int64_t{-1};
+    EDDY_TRY_ASSIGN(auto found, entries_from(rel(o, base_), 1));
+    return found.empty() ? int64_t{-1} : found.front().append_time;
 }
 
 result<void> segment::fill_append_times(std::vector<batch_info>& infos, size_t from) {
     if (from >= infos.size()) return {};
-    // Entries are one per batch in log order: find the first, then read the run in one go.
-    EDDY_TRY_ASSIGN(auto first, find_time_entry(rel(infos[from].base, base_)));
-    if (!first) return {};
-    const size_t n = std::min(infos.size() - from, time_count_ - first->index);
-    EDDY_TRY_ASSIGN(auto entries, time_entries(first->index, n));
-    for (size_t k = 0; k < n; ++k)
+    // Entries are one per batch in log order: the run from the first batch's, in one read.
+    EDDY_TRY_ASSIGN(auto entries, entries_from(rel(infos[from].base, base_), infos.size() - from));
+    for (size_t k = 0; k < entries.size(); ++k)
         if (entries[k].relative_offset == rel(infos[from + k].base, base_))
             infos[from + k].append_time = entries[k].append_time;
     return {};

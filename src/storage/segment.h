@@ -144,12 +144,9 @@ private:
     [[nodiscard]] result<void> fill_append_times(std::vector<batch_info>& infos, size_t from);
     // Entries [from, from + n) of the time index: those in the file read from it, the rest from pending_times_.
     [[nodiscard]] result<std::vector<time_index_entry>> time_entries(size_t from, size_t n);
-    struct located_time_entry {
-        size_t index = 0;
-        time_index_entry entry;
-    };
-    // The last time-index entry whose relative offset <= rel (one block read), or nullopt when none.
-    [[nodiscard]] result<std::optional<located_time_entry>> find_time_entry(uint32_t rel);
+    // Time-index entries from the last one whose relative offset <= rel on, at most want of them, in one
+    // read (from the start of its summary block); empty when rel precedes every entry.
+    [[nodiscard]] result<std::vector<time_index_entry>> entries_from(uint32_t rel, size_t want);
     [[nodiscard]] std::string path(std::string_view ext) const;
     [[nodiscard]] std::string final_path(std::string_view ext) const;
 
