@@ -336,5 +336,54 @@ TEST(record_batch, validation_agrees_with_the_reference_on_damaged_batches) {
     EXPECT_GT(accepted, 1000u);  // damage to values and keys leaves the framing intact
 }
 
+// Most records take a shortcut (record_batch.cc, take_common_record: one- and two-byte varints, no
+// headers, not among the batch's last bytes) and every other record the full decoder. Every single-byte
+// edit and every removed or inserted byte in a batch of such records, at every position of the records
+// section, with the CRC and batchLength fixed up: validation must agree with the plain reference, so the
+// shortcut never accepts what the full decoder would reject, on either side of its limits.
+TEST(record_batch, common_record_shortcut_agrees_with_the_reference_on_every_edit) {
+    std::vector<record_input> rs;
+    for (int i = 0; i < 70; ++i) {
+        // Offset and timestamp deltas cross from one to two bytes at 64; values from one- to two-byte
+        // lengths at 64; some keys and values null.
+        std::optional<std::string> key;
+        if (i % 5 != 0) key = "key-" + std::to_string(i);
+        std::optional<std::string> value;
+        if (i % 7 != 3) value = std::string(static_cast<size_t>(40 + i), static_cast<char>('a' + i % 26));
+        rs.push_back({key, value, timestamp_ms{1'700'000'000'000 + i * (i % 2 ? 1 : 300)}, {}});
+    }
+    const bytes seed = build_batch(rs);
+    ASSERT_TRUE(validate_batch(seed, validation::producer));
+    const uint8_t values[] = {0x00, 0x01, 0x02, 0x03, 0x7e, 0x7f, 0x80, 0x81, 0xfe, 0xff};
+    size_t checked = 0;
+    auto check = [&](bytes b, const char* what, size_t pos) {
+        store_be<int32_t>(b.data() + 8, static_cast<int32_t>(b.size() - batch_log_overhead));
+        update_crc(b);
+        for (auto mode : {validation::producer, validation::stored}) {
+            ASSERT_EQ(validate_batch(b, mode).has_value(), testing::reference_accepts(b, mode))
+                << what << " at " << pos << (mode == validation::producer ? " (producer)" : " (stored)");
+        }
+        ++checked;
+    };
+    for (size_t pos = batch_header_size; pos < seed.size(); ++pos) {
+        for (uint8_t v : values) {
+            if (seed[pos] == v) continue;
+            bytes b = seed;
+            b[pos] = v;
+            check(std::move(b), "set", pos);
+            bytes ins(seed.size() + 1);
+            std::copy_n(seed.begin(), pos, ins.begin());
+            ins[pos] = v;
+            std::copy(seed.begin() + static_cast<ptrdiff_t>(pos), seed.end(), ins.begin() + static_cast<ptrdiff_t>(pos) + 1);
+            check(std::move(ins), "insert", pos);
+        }
+        bytes del = seed;
+        del.erase(del.begin() + static_cast<ptrdiff_t>(pos));
+        check(std::move(del), "erase", pos);
+        if (HasFatalFailure()) return;
+    }
+    EXPECT_GT(checked, 100000u);
+}
+
 }  // namespace
 }  // namespace eddy::storage
