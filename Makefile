@@ -1,5 +1,7 @@
 # The two commands users need: `make run` and `make test`. Everything else supports them.
-WERROR ?= OFF
+# WERROR=ON|OFF sets -Werror in build/ (.ci/run passes ON); unset, build/ keeps what it was configured with,
+# so `make run` after `make test WERROR=ON` does not recompile everything.
+WERROR ?=
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
@@ -9,7 +11,7 @@ deps:
 	@scripts/install-deps
 
 configure: deps
-	@cmake --preset release -DEDDY_WERROR=$(WERROR) >/dev/null
+	@cmake --preset release $(if $(WERROR),-DEDDY_WERROR=$(WERROR)) >/dev/null
 
 build: configure
 	@cmake --build --preset release -j $(JOBS)
