@@ -12,7 +12,8 @@
 // out the blocking pool (fsyncs), so it means most for `never` and for reads.
 // --sizes, --policies, --appenders and --no-read narrow the run to some scenarios (profiling).
 // --control runs the baseline loop in eddy's place (append scenarios only): the ratio should be 1.00, and
-// how far it strays is the measurement error on this machine.
+// how far it strays is the measurement error on this machine. Without it, each record size's append rows
+// end with one such control row (`never` x1) anyway, unless --no-control.
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -57,6 +58,8 @@ struct options {
     // Append scenarios compare the baseline loop with itself (a second file) instead of eddy: the ratio
     // this reports is the bench's own error on this machine.
     bool control = false;
+    // After each record size's append scenarios, a `never` x1 row of the loop against itself (--no-control: none).
+    bool control_row = true;
 };
 
 // A realistic producer batch: as many records of record_size as fit in ~16 KiB.
@@ -233,42 +236,48 @@ int run(const options& opt) {
     for (size_t size : opt.record_sizes) {
         bytes batch = make_batch(size);
         size_t recs = records_in(batch);
+        // One append scenario: eddy against the loop, or (control) the loop against itself.
+        auto append_scenario = [&](const storage::flush_policy& policy, int a, bool control) {
+            bool always = policy.mode == storage::flush_policy::kind::always;
+            // Baseline: never = no fdatasync; interval = every 100 ms; always = one fdatasync per `a`
+            // batches (what perfect group commit of `a` appenders could do).
+            auto base_run = [&](const std::string& path) {
+                run_result r;
+                r.t = baseline_write(path, batch, opt.bytes_per_run, always ? static_cast<uint32_t>(a) : 0,
+                                     policy.mode == storage::flush_policy::kind::interval ? 100 : 0,
+                                     always ? opt.always_time : std::chrono::milliseconds(60000));
+                return r;
+            };
+            // Every run starts by deleting what the runs before it wrote, both sides' files: the run then
+            // writes into the page cache pages the previous run (of either side) just freed. Deleting only
+            // its own file let each side recycle its own pool of pages for a whole invocation, and on this
+            // VM two such pools can differ by 10% in pwrite cost (see docs/benchmarks.md).
+            auto fresh = [&] {
+                std::filesystem::remove_all(opt.dir + "/log");
+                std::filesystem::remove(base_path);
+                std::filesystem::remove(opt.dir + "/control.dat");
+            };
+            return side_by_side(
+                opt.runs,
+                [&] {
+                    fresh();
+                    return control ? base_run(opt.dir + "/control.dat")
+                                   : run_eddy_append(shards, pool, opt, batch, policy, a);
+                },
+                [&] {
+                    fresh();
+                    return base_run(base_path);
+                });
+        };
         for (const auto& pol : opt.policies) {
             auto policy = *storage::flush_policy::parse(pol);
-            for (int a : opt.appenders) {
-                bool always = policy.mode == storage::flush_policy::kind::always;
-                // Baseline: never = no fdatasync; interval = every 100 ms; always = one fdatasync per
-                // `a` batches (what perfect group commit of `a` appenders could do).
-                auto base_run = [&](const std::string& path) {
-                    run_result r;
-                    r.t = baseline_write(path, batch, opt.bytes_per_run, always ? static_cast<uint32_t>(a) : 0,
-                                         policy.mode == storage::flush_policy::kind::interval ? 100 : 0,
-                                         always ? opt.always_time : std::chrono::milliseconds(60000));
-                    return r;
-                };
-                // Every run starts by deleting what the runs before it wrote, both sides' files: the run then
-                // writes into the page cache pages the previous run (of either side) just freed. Deleting
-                // only its own file let each side recycle its own pool of pages for a whole invocation, and
-                // on this VM two such pools can differ by 10% in pwrite cost (see docs/benchmarks.md).
-                auto fresh = [&] {
-                    std::filesystem::remove_all(opt.dir + "/log");
-                    std::filesystem::remove(base_path);
-                    std::filesystem::remove(opt.dir + "/control.dat");
-                };
-                auto p = side_by_side(
-                    opt.runs,
-                    [&] {
-                        fresh();
-                        return opt.control ? base_run(opt.dir + "/control.dat")
-                                           : run_eddy_append(shards, pool, opt, batch, policy, a);
-                    },
-                    [&] {
-                        fresh();
-                        return base_run(base_path);
-                    });
-                print_row(fmt::format("append {}B {} x{}", size, pol, a), p, recs);
-            }
+            for (int a : opt.appenders)
+                print_row(fmt::format("append {}B {} x{}", size, pol, a), append_scenario(policy, a, opt.control), recs);
         }
+        // The bench's own error at this moment, printed with the results it qualifies.
+        if (opt.control_row && !opt.control)
+            print_row(fmt::format("control {}B never x1 (loop/loop)", size),
+                      append_scenario(*storage::flush_policy::parse("never"), 1, true), recs);
         if (!opt.read) continue;
         // Read back what the last `never` run left behind? The last run was `always`; write a fresh log.
         auto never = *storage::flush_policy::parse("never");
@@ -321,6 +330,7 @@ int main(int argc, char** argv) {
         else if (a == "--appenders") opt.appenders = split<int>(next(), [](auto& v) { return std::stoi(v); });
         else if (a == "--policies") opt.policies = split<std::string>(next(), [](auto& v) { return v; });
         else if (a == "--no-read") opt.read = false;
+        else if (a == "--no-control") opt.control_row = false;
         else if (a == "--control") {
             opt.control = true;
             opt.read = false;
@@ -332,7 +342,7 @@ int main(int argc, char** argv) {
         } else {
             fmt::print(stderr, "usage: eddy_log_bench [--dir D] [--runs N] [--mib M] [--always-ms T] [--quick]\n"
                                "                      [--sizes 100,1024] [--policies never,interval:100,always]\n"
-                               "                      [--appenders 1,8,64] [--no-read] [--control]\n");
+                               "                      [--appenders 1,8,64] [--no-read] [--control] [--no-control]\n");
             return 2;
         }
     }
