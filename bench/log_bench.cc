@@ -236,6 +236,7 @@ int run(const options& opt) {
     for (size_t size : opt.record_sizes) {
         bytes batch = make_batch(size);
         size_t recs = records_in(batch);
+        const auto never = *storage::flush_policy::parse("never");
         // One append scenario: eddy against the loop, or (control) the loop against itself.
         auto append_scenario = [&](const storage::flush_policy& policy, int a, bool control) {
             bool always = policy.mode == storage::flush_policy::kind::always;
@@ -277,10 +278,9 @@ int run(const options& opt) {
         // The bench's own error at this moment, printed with the results it qualifies.
         if (opt.control_row && !opt.control)
             print_row(fmt::format("control {}B never x1 (loop/loop)", size),
-                      append_scenario(*storage::flush_policy::parse("never"), 1, true), recs);
+                      append_scenario(never, 1, true), recs);
         if (!opt.read) continue;
         // Read back what the last `never` run left behind? The last run was `always`; write a fresh log.
-        auto never = *storage::flush_policy::parse("never");
         std::filesystem::remove(base_path);
         (void)run_eddy_append(shards, pool, opt, batch, never, 1);
         // The loop reads the log's own segment files: the same bytes in the same page-cache pages. Two

@@ -132,9 +132,10 @@ namespace {
 
 // The common record, checked with about two thirds of the instructions of decode_record: every varint
 // of one or two bytes, and the record ending at least 8 bytes before end, so that no read needs a bounds
-// check of its own (a read past the record stays inside the batch, and what it read fails a later check). Returns false when the record is not of that kind, leaving p alone: decode_record then decides.
-// It never accepts what decode_record rejects. On true, p is past the record and od is the raw (zig-zag)
-// offset delta.
+// check of its own (a read past the record stays inside the batch, and what it read fails a later check).
+// Returns false when the record is not of that kind, leaving p alone: decode_record then decides. It never
+// accepts what decode_record rejects. On true, p is past the record and od is the raw (zig-zag) offset
+// delta.
 [[gnu::always_inline]] inline bool take_common_record(const uint8_t*& p, const uint8_t* end, uint64_t& od) {
     if (end - p < 16) return false;
     const uint8_t* q = p;
@@ -146,19 +147,19 @@ namespace {
     q += 1;  // attributes
     if (!take_short(q, u) || !take_short(q, od)) return false;  // timestampDelta, offsetDelta
     // A length -1 (null, when nullable) or in bounds, then that many bytes.
-    auto take_bytes = [&](bool nullable) __attribute__((always_inline)) {
+    auto skip_bytes = [&](bool nullable) __attribute__((always_inline)) {
         if (!take_short(q, u)) return false;
         if (u & 1) return nullable && u == 1;
         if (static_cast<int64_t>(u >> 1) > rec_end - q) return false;
         q += u >> 1;
         return true;
     };
-    if (!take_bytes(true) || !take_bytes(true)) return false;  // key, value
+    if (!skip_bytes(true) || !skip_bytes(true)) return false;  // key, value
     // The header count and the headers (key not null), each starting inside the record, the last ending
     // where the record does.
     if (q >= rec_end || !take_short(q, u) || (u & 1)) return false;
     for (uint64_t i = u >> 1; i > 0; --i)
-        if (q >= rec_end || !take_bytes(false) || !take_bytes(true)) return false;
+        if (q >= rec_end || !skip_bytes(false) || !skip_bytes(true)) return false;
     if (q != rec_end) return false;
     p = rec_end;
     return true;
