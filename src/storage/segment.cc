@@ -350,15 +350,6 @@ result<void> segment::append(bytes_view data, std::span<const batch_header> head
     return {};
 }
 
-result<batch_header> segment::header_at(uint64_t pos) {
-    if (pos + batch_header_size > size_) return make_error(errc::corrupt_log, "{}: no header at {}", path(".log"), pos);
-    EDDY_TRY_ASSIGN(auto head, read_exact(*log_, pos, batch_header_size));
-    auto h = parse_header(head);
-    if (!h || pos + h->size_bytes() > size_)
-        return make_error(errc::corrupt_log, "{}: bad header at {}", path(".log"), pos);
-    return *h;
-}
-
 namespace {
 
 // Batch headers read ahead in one read, so a walk over small batches does not cost a read each.
@@ -489,15 +480,12 @@ result<std::optional<offset>> segment::offset_for_timestamp(int64_t t) {
         return make_error(errc::corrupt_log, "{}: entries from {} do not match their summary", path(".timeindex"), from);
     const uint32_t want_rel = it->relative_offset;
     offset want = base_ + want_rel;
-    uint64_t pos = lookup_position(offsets_, want_rel);
-    batch_header h;
-    while (true) {
-        EDDY_TRY_ASSIGN(h, header_at(pos));
-        if (h.base() >= want) break;
-        pos += h.size_bytes();
-    }
+    header_walk walk(*log_, size_, [this] { return path(".log"); });
+    EDDY_TRY_ASSIGN(auto found, walk.seek(lookup_position(offsets_, want_rel), want));
+    if (!found) return make_error(errc::corrupt_log, "{}: no batch holds offset {}", path(".log"), want.value());
+    const batch_header& h = found->header;
     if (h.is_compressed()) return std::optional<offset>{h.base()};
-    EDDY_TRY_ASSIGN(auto b, read_batch_at(pos));
+    EDDY_TRY_ASSIGN(auto b, read_exact(*log_, found->pos, h.size_bytes()));
     auto records = parse_records(b);
     if (!records) return make_error(errc::corrupt_log, "{}: {}", path(".log"), records.error().message());
     for (auto& r : *records)
@@ -506,14 +494,16 @@ result<std::optional<offset>> segment::offset_for_timestamp(int64_t t) {
 }
 
 result<byte_buffer> segment::read_batch_at(uint64_t pos) {
-    EDDY_TRY_ASSIGN(auto h, header_at(pos));
+    header_walk walk(*log_, size_, [this] { return path(".log"); });
+    EDDY_TRY_ASSIGN(auto h, walk.at(pos));
     return read_exact(*log_, pos, h.size_bytes());
 }
 
 result<std::vector<uint64_t>> segment::batch_positions() {
+    header_walk walk(*log_, size_, [this] { return path(".log"); });
     std::vector<uint64_t> out;
     for (uint64_t pos = 0; pos < size_;) {
-        EDDY_TRY_ASSIGN(auto h, header_at(pos));
+        EDDY_TRY_ASSIGN(auto h, walk.at(pos));
         out.push_back(pos);
         pos += h.size_bytes();
     }

@@ -131,7 +131,6 @@ private:
     void rebuild_from(const std::vector<std::pair<uint64_t, batch_header>>& batches,
                       const std::vector<time_index_entry>& old_times);
     [[nodiscard]] result<void> rewrite_index_files();
-    [[nodiscard]] result<batch_header> header_at(uint64_t pos);
     // The whole batches at the front of buf (read from position pos) whose last offset < limit; checks
     // their CRCs when configured.
     [[nodiscard]] result<byte_buffer> take_batches(byte_buffer buf, uint64_t pos, offset limit, std::vector<batch_info>* infos);
